@@ -1,0 +1,85 @@
+"""The intake form's validation action: fills answers and asks the next question."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import questions, understanding
+from clinical_nlu.vocabulary import finding_slots
+
+REQUESTED_SLOT = "requested_slot"
+
+
+@lru_cache(maxsize=1)
+def _finding_slots() -> dict[str, str]:
+    return finding_slots()
+
+
+class ValidatePrecheckForm(Action):
+    """Validation action of `precheck_form`.
+
+    Not a FormValidationAction with one extract_/validate_ method per slot: one
+    message can answer many questions ("no fever but my foot is numb"), so each turn
+    is understood as a whole, then the next open question is asked from
+    intake_questions.yml (the form has no utter_ask_ responses; Rasa then leaves
+    asking to this action).
+    """
+
+    def name(self) -> str:
+        return "validate_precheck_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        updates = self._understand(dispatcher, tracker)
+        if updates is None:
+            return []  # a digression: Rasa rejects the form and a rule answers it
+        slots = {**tracker.slots, **updates}
+        next_question = questions.next_question(slots)
+        if next_question is not None:
+            dispatcher.utter_message(**questions.question_message(next_question))
+        events = [SlotSet(slot, value) for slot, value in updates.items()]
+        return [*events, SlotSet(REQUESTED_SLOT, next_question)]
+
+    def _understand(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> dict[str, Any] | None:
+        question = tracker.get_slot(REQUESTED_SLOT)
+        if question is None:  # the form starts: use what the client already said
+            return understanding.understand_history(_session_messages(tracker), _finding_slots())
+        if _form_rejected_latest_message(tracker):
+            return {}  # back from a digression: nothing new to read, ask again
+        turn = understanding.understand(
+            tracker.latest_message, tracker.slots, question, _finding_slots()
+        )
+        if turn is None:
+            return None
+        for message in turn.messages:
+            dispatcher.utter_message(text=message)
+        return turn.updates
+
+
+def _form_rejected_latest_message(tracker: Tracker) -> bool:
+    """True when the latest message was a digression the rules have just answered."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "action_execution_rejected":
+            return True
+    return False
+
+
+def _session_messages(tracker: Tracker) -> list[dict[str, Any]]:
+    """Parsed client messages since the conversation (or this session) began."""
+    messages: list[dict[str, Any]] = []
+    for event in tracker.events:
+        if event.get("event") == "session_started":
+            messages.clear()
+        elif event.get("event") == "user":
+            messages.append(event.get("parse_data") or {})
+    return messages

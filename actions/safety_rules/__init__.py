@@ -1,0 +1,25 @@
+"""Safety rules for screening a client with MS before a massage session.
+
+Pure Python, no Rasa: the dialogue builds a ClientReport from its slots, calls evaluate(), and
+sends Decision.payload(), client_message() and therapist_summary().
+"""
+
+from .engine import Decision, Reason, evaluate
+from .messages import client_message, therapist_summary
+from .report import ANSWER_FIELDS, Answer, ClientReport
+from .rules import RULES, RULES_VERSION, Level, Rule
+
+__all__ = [
+    "ANSWER_FIELDS",
+    "RULES",
+    "RULES_VERSION",
+    "Answer",
+    "ClientReport",
+    "Decision",
+    "Level",
+    "Reason",
+    "Rule",
+    "client_message",
+    "evaluate",
+    "therapist_summary",
+]

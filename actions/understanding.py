@@ -1,0 +1,190 @@
+"""Turns what the client wrote into answers to the check's questions.
+
+Two sources, both produced by NLU before the action runs: the intent (a yes, a no
+or a "not sure" to the question just asked) and the clinical findings
+(clinical_nlu: "no fever but my left foot has been numb since Sunday" answers
+three questions at once). Findings about the past, about someone else or about a
+"what if" never answer anything; a symptom reported as present may upgrade an
+earlier "no" at any time, while a "no" only fills a question not yet answered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from actions.questions import FREE_TEXT, NO, RED_FLAGS, SCREENS, UNKNOWN, YES
+
+INTENT_ANSWERS = {"affirm": YES, "deny": NO, "unsure": UNKNOWN}
+# Intents the dialogue rules answer (why, what is, a person, start over, bye).
+DIGRESSIONS = {"ask_why", "ask_term", "request_human", "start_over", "goodbye"}
+
+FEVER_C = 38.0
+HIGH_FEVER_C = 39.0
+MAX_FREE_TEXT = 200
+
+UNCLEAR_HINT = "Sorry, I didn't catch that. You can tap a button, or answer yes, no or not sure."
+RECORDED_AS_UNKNOWN = "Thanks. I'll note that as \"not sure\"."
+
+
+@dataclass
+class Turn:
+    """What one client message changes: slot updates and any message to say first."""
+
+    updates: dict[str, Any] = field(default_factory=dict)
+    messages: list[str] = field(default_factory=list)
+
+
+def findings_to_answers(
+    entities: Iterable[Mapping[str, Any]], finding_slots: Mapping[str, str]
+) -> dict[str, Any]:
+    """Answers stated in free text, from clinical findings and button entities."""
+    answers: dict[str, Any] = {}
+    for entity in entities:
+        kind, value, role = entity.get("entity"), entity.get("value"), entity.get("role")
+        if kind == "red_flag" and value in RED_FLAGS:
+            answers[value] = YES
+        elif kind == "finding" and value in finding_slots:
+            _apply_finding(answers, finding_slots[value], role or "present")
+        elif kind == "temperature":
+            _apply_temperature(answers, value)
+    _apply_onset(answers, entities)
+    if answers.get("sensory_change") == YES and body_parts(entities):
+        answers.setdefault("sensory_areas", ", ".join(body_parts(entities)))
+    return answers
+
+
+def _apply_finding(answers: dict[str, Any], slot: str, context: str) -> None:
+    if context == "present":
+        answers[slot] = YES
+    elif context == "negated":
+        answers.setdefault(slot, NO)
+    elif context == "stable" and slot == "sensory_change":
+        answers[slot] = YES
+        answers.setdefault("sensory_change_is_new", NO)
+    elif context == "stable" and slot == "fatigue_today":
+        answers[slot] = YES
+        answers.setdefault("fatigue_unusual", NO)
+
+
+def _apply_temperature(answers: dict[str, Any], value: Any) -> None:
+    try:
+        celsius = float(value)
+    except (TypeError, ValueError):
+        return
+    answers["temperature_c"] = celsius
+    if celsius >= HIGH_FEVER_C:
+        answers["high_fever_or_confusion"] = YES
+    answers["fever"] = YES if celsius >= FEVER_C else answers.get("fever", NO)
+
+
+def _apply_onset(answers: dict[str, Any], entities: Iterable[Mapping[str, Any]]) -> None:
+    """A sensory change said to be recent is new; one felt for years is long-standing."""
+    if answers.get("sensory_change") != YES:
+        return
+    for entity in entities:
+        if entity.get("entity") == "onset":
+            new = NO if entity.get("role") == "long_standing" else YES
+            answers.setdefault("sensory_change_is_new", new)
+            answers.setdefault("sensory_since", str(entity.get("value")))
+
+
+def body_parts(entities: Iterable[Mapping[str, Any]]) -> list[str]:
+    return [str(e["value"]) for e in entities if e.get("entity") == "body_part"]
+
+
+def answer_to_question(
+    question: str | None, message: Mapping[str, Any], stated: Mapping[str, Any]
+) -> Any:
+    """The answer to the question just asked, or None if the message gave none."""
+    if question is None:
+        return None
+    if question in stated:
+        return stated[question]
+    intent = (message.get("intent") or {}).get("name")
+    entities = message.get("entities") or []
+    if question in FREE_TEXT:
+        return _place_answer(intent, message.get("text") or "", entities)
+    if question == "sensory_change_is_new":
+        onset = [e for e in entities if e.get("entity") == "onset"]
+        if onset:
+            return NO if onset[0].get("role") == "long_standing" else YES
+    return INTENT_ANSWERS.get(intent)
+
+
+def _place_answer(intent: str | None, text: str, entities: list) -> str:
+    if intent == "unsure":
+        return UNKNOWN
+    return ", ".join(body_parts(entities)) or text.strip()[:MAX_FREE_TEXT] or UNKNOWN
+
+
+def merge(current: Mapping[str, Any], stated: Mapping[str, Any], question: str | None) -> dict:
+    """Stated answers that may change the slots (see the module docstring)."""
+    updates = {}
+    for slot, value in stated.items():
+        may_change = value == YES or current.get(slot) is None or slot == question
+        if may_change and current.get(slot) != value:
+            updates[slot] = value
+    return updates
+
+
+def answer_screens(slots: Mapping[str, Any], updates: dict[str, Any]) -> None:
+    """A "no" to a screen answers every open question of its group; so does a "not
+    sure" about red flags, which must then be treated as possibly present."""
+    merged = {**slots, **updates}
+    for screen, members in SCREENS.items():
+        answer = merged.get(screen)
+        if answer == NO or (answer == UNKNOWN and members is RED_FLAGS):
+            for member in members:
+                if merged.get(member) is None:
+                    updates[member] = answer
+    if merged.get("red_flag_which") == UNKNOWN:
+        for flag in RED_FLAGS:
+            if merged.get(flag) is None:
+                updates[flag] = UNKNOWN
+
+
+def understand(
+    message: Mapping[str, Any],
+    slots: Mapping[str, Any],
+    question: str | None,
+    finding_slots: Mapping[str, str],
+) -> Turn | None:
+    """Interprets one message; None means a digression for the dialogue rules."""
+    entities = message.get("entities") or []
+    stated = findings_to_answers(entities, finding_slots)
+    intent = (message.get("intent") or {}).get("name")
+    if intent in DIGRESSIONS and not stated:
+        return None
+    answer = answer_to_question(question, message, stated)
+    if answer is not None:
+        stated[question] = answer
+    turn = Turn(updates=merge(slots, stated, question))
+    if answer is None and question is not None and not turn.updates:
+        _unclear(turn, slots, question)
+    answer_screens(slots, turn.updates)
+    return turn
+
+
+def _unclear(turn: Turn, slots: Mapping[str, Any], question: str) -> None:
+    """First unclear answer: ask again. Second: record "unknown" (fails closed)."""
+    if slots.get("unclear_answer") == question:
+        turn.updates[question] = UNKNOWN
+        turn.updates["unclear_answer"] = None
+        turn.messages.append(RECORDED_AS_UNKNOWN)
+    else:
+        turn.updates["unclear_answer"] = question
+        turn.messages.append(UNCLEAR_HINT)
+
+
+def understand_history(
+    messages: Iterable[Mapping[str, Any]], finding_slots: Mapping[str, str]
+) -> dict[str, Any]:
+    """Answers the client gave before the check started (e.g. in their first message)."""
+    answers: dict[str, Any] = {}
+    for message in messages:
+        stated = findings_to_answers(message.get("entities") or [], finding_slots)
+        answers.update(merge(answers, stated, None))
+    return answers
+

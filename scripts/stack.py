@@ -1,0 +1,268 @@
+"""Trains the model when its inputs changed and runs the assistant's servers.
+
+Used by `make run`, `make shell` and the test suite, so what the tests start is
+exactly what a clinic runs. Subcommands:
+
+    model   train only if the training data, domain, config or components changed
+    serve   start the action server and the Rasa server; stay until Ctrl-C / SIGTERM
+    shell   start the action server and open a terminal conversation (`rasa shell`)
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MODELS = ROOT / "models"
+STATE = ROOT / ".state"
+VENV_BIN = Path(sys.executable).parent
+
+# Everything that changes what `rasa train` produces. Code of the action server
+# is not here: actions run in their own process and never need retraining.
+MODEL_INPUTS = [
+    "config.yml",
+    "domain",
+    "data",
+    "clinical_nlu",
+    "safeguards",
+    "requirements.lock",
+]
+
+STARTUP_TIMEOUT_S = 240
+
+
+def settings() -> dict[str, str]:
+    """The runtime configuration, from the environment with embedded defaults."""
+    rasa_port = os.environ.get("RASA_PORT", "5005")
+    action_port = os.environ.get("ACTION_PORT", "5055")
+    return {
+        "RASA_PORT": rasa_port,
+        "ACTION_PORT": action_port,
+        "ACTION_ENDPOINT_URL": os.environ.get(
+            "ACTION_ENDPOINT_URL", f"http://localhost:{action_port}/webhook"
+        ),
+        "TRACKER_DB": os.environ.get("TRACKER_DB", str(STATE / "conversations.db")),
+        "CORS_ORIGINS": os.environ.get("CORS_ORIGINS", "http://localhost:8080"),
+        "RASA_API_TOKEN": os.environ.get("RASA_API_TOKEN", ""),
+    }
+
+
+def quiet_env(extra: dict[str, str]) -> dict[str, str]:
+    """Child environment: Rasa's and TensorFlow's chatter off, real errors kept."""
+    env = dict(os.environ)
+    env.setdefault("LOG_LEVEL", "WARNING")
+    env.setdefault("LOG_LEVEL_LIBRARIES", "ERROR")
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    env.setdefault("PYTHONWARNINGS", "ignore")
+    env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+    env.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    env.update(extra)
+    return env
+
+
+def model_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for name in MODEL_INPUTS:
+        path = ROOT / name
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for file in files:
+            if "__pycache__" in file.parts or not file.exists():
+                continue
+            digest.update(str(file.relative_to(ROOT)).encode())
+            digest.update(file.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def ensure_model() -> Path:
+    """Returns the trained model for the current inputs, training it only if missing."""
+    fingerprint = model_fingerprint()
+    model = MODELS / f"precheck-{fingerprint}.tar.gz"
+    if model.exists():
+        print(f"model: up to date ({model.relative_to(ROOT)})", flush=True)
+        return model
+    MODELS.mkdir(exist_ok=True)
+    STATE.mkdir(exist_ok=True)
+    log = STATE / "train.log"
+    print("model: training data, domain or config changed; training (about 2 minutes) ...",
+          flush=True)
+    started = time.monotonic()
+    with log.open("w") as out:
+        result = subprocess.run(
+            [str(VENV_BIN / "rasa"), "train", "--domain", "domain",
+             "--fixed-model-name", model.name[:-7], "--out", str(MODELS)],
+            cwd=ROOT, env=quiet_env({}), stdout=out, stderr=subprocess.STDOUT,
+        )
+    if result.returncode != 0 or not model.exists():
+        report_training_failure(log)
+        sys.exit(1)
+    print(f"model: trained in {time.monotonic() - started:.0f} s ({model.relative_to(ROOT)})",
+          flush=True)
+    for old in MODELS.glob("precheck-*.tar.gz"):
+        if old != model:
+            old.unlink()
+    return model
+
+
+def report_training_failure(log: Path) -> None:
+    lines = log.read_text(errors="replace").splitlines()
+    reasons = [
+        line for line in lines
+        if any(word in line for word in ("Error", "error:", "Exception", "InvalidDomain"))
+        and "Traceback" not in line
+    ]
+    print("error: training failed.", file=sys.stderr)
+    for line in (reasons or lines)[-8:]:
+        print(f"  {line.strip()}", file=sys.stderr)
+    print(f"  full log: {log.relative_to(ROOT)}", file=sys.stderr)
+
+
+def require_free_ports(ports: dict[str, str]) -> None:
+    taken = []
+    for what, port in ports.items():
+        with socket.socket() as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind(("127.0.0.1", int(port)))
+            except OSError:
+                taken.append(f"{port} ({what})")
+    if taken:
+        print(f"error: port {', '.join(taken)} already in use. Stop what uses it, or choose "
+              "other ports, e.g. RASA_PORT=5006 ACTION_PORT=5056 make run", file=sys.stderr)
+        sys.exit(2)
+
+
+def start_action_server(conf: dict[str, str]) -> subprocess.Popen:
+    return subprocess.Popen(
+        [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions",
+         "--port", conf["ACTION_PORT"]],
+        cwd=ROOT, env=quiet_env(conf), start_new_session=True,
+    )
+
+
+def start_rasa_server(conf: dict[str, str], model: Path) -> subprocess.Popen:
+    command = [
+        str(VENV_BIN / "rasa"), "run", "--model", str(model),
+        "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+        "--port", conf["RASA_PORT"], "--cors", *conf["CORS_ORIGINS"].split(),
+    ]
+    if conf["RASA_API_TOKEN"]:
+        command += ["--enable-api", "--auth-token", conf["RASA_API_TOKEN"]]
+    return subprocess.Popen(command, cwd=ROOT, env=quiet_env(conf), start_new_session=True)
+
+
+def wait_until_healthy(url: str, process: subprocess.Popen, what: str) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{what} exited during start-up (code {process.returncode})")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError(f"{what} did not answer {url} within {STARTUP_TIMEOUT_S} s")
+
+
+def stop(processes: list[subprocess.Popen]) -> None:
+    for process in processes:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+    for process in processes:
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def interrupt(*_: object) -> None:
+    """SIGTERM (from a script or CI) stops the servers the same way Ctrl-C does."""
+    raise KeyboardInterrupt
+
+
+def serve() -> int:
+    conf = settings()
+    require_free_ports({"Rasa server": conf["RASA_PORT"], "action server": conf["ACTION_PORT"]})
+    model = ensure_model()
+    STATE.mkdir(exist_ok=True)
+    started = time.monotonic()
+    actions = start_action_server(conf)
+    rasa = start_rasa_server(conf, model)
+    processes = [actions, rasa]
+    signal.signal(signal.SIGTERM, interrupt)
+    try:
+        wait_until_healthy(f"http://localhost:{conf['ACTION_PORT']}/health", actions,
+                           "action server")
+        wait_until_healthy(f"http://localhost:{conf['RASA_PORT']}/", rasa, "Rasa server")
+        print(describe(conf, time.monotonic() - started), flush=True)
+        while all(p.poll() is None for p in processes):
+            time.sleep(0.5)
+        failed = next(p for p in processes if p.poll() is not None)
+        print(f"error: {'action' if failed is actions else 'Rasa'} server stopped "
+              f"(exit code {failed.returncode}); stopping the other one.", file=sys.stderr)
+        return 1
+    except RuntimeError as problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nstopping ...", flush=True)
+        return 0
+    finally:
+        stop(processes)
+
+
+def describe(conf: dict[str, str], seconds: float) -> str:
+    port = conf["RASA_PORT"]
+    return "\n".join([
+        f"ready in {seconds:.0f} s:",
+        f"  assistant (REST)  http://localhost:{port}/webhooks/rest/webhook",
+        f"  action server     {conf['ACTION_ENDPOINT_URL']}",
+        f"  conversations     {conf['TRACKER_DB']} (SQLite)",
+        "  try it:  curl -s -XPOST -d '{\"sender\": \"me\", \"message\": \"hi\"}' "
+        f"http://localhost:{port}/webhooks/rest/webhook",
+        "Ctrl-C stops both servers.",
+    ])
+
+
+def shell() -> int:
+    conf = settings()
+    require_free_ports({"action server": conf["ACTION_PORT"]})
+    model = ensure_model()
+    actions = start_action_server(conf)
+    try:
+        wait_until_healthy(f"http://localhost:{conf['ACTION_PORT']}/health", actions,
+                           "action server")
+        return subprocess.call(
+            [str(VENV_BIN / "rasa"), "shell", "--model", str(model),
+             "--endpoints", "endpoints.yml"],
+            cwd=ROOT, env=quiet_env(conf),
+        )
+    except RuntimeError as problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 1
+    finally:
+        stop([actions])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("command", choices=["model", "serve", "shell"])
+    command = parser.parse_args().command
+    if command == "model":
+        ensure_model()
+        return 0
+    return serve() if command == "serve" else shell()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,169 @@
+"""The custom actions, hermetically: Tracker fixtures in, exact events and messages out."""
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import questions
+from actions.advice import NEXT_STEPS, NO_CHECK_YET, ActionGiveAdvice, ActionShowSummary
+from actions.digressions import ActionExplainQuestion, ActionExplainTerm
+from actions.intake_form import ValidatePrecheckForm
+from actions.safety_rules import RULES_VERSION
+
+NO_RED_FLAGS = {flag: "no" for flag in questions.RED_FLAGS}
+
+
+def answered_until(question):
+    """Slots of a client who said "no" to everything asked before `question`."""
+    before = [q for q, _ in questions.INTAKE][: [q for q, _ in questions.INTAKE].index(question)]
+    return {**NO_RED_FLAGS, "red_flag_screen": "no", **dict.fromkeys(before, "no"),
+            "requested_slot": question}
+
+
+RETURNING_CLIENT_ALL_WELL = {
+    **NO_RED_FLAGS,
+    **{question: "no" for question, _ in questions.INTAKE},
+    "red_flag_screen": "no",
+    "conditions_screen": "no",
+    "clinic_phone": "555-0100",
+}
+
+
+def tracker(slots, latest_message=None, events=None):
+    return Tracker.from_dict({
+        "sender_id": "client-1",
+        "slots": slots,
+        "latest_message": latest_message or {},
+        "latest_action_name": "precheck_form",
+        "events": events or [],
+        "active_loop": {"name": "precheck_form"},
+    })
+
+
+def user(text, intent, entities=()):
+    return {"text": text, "intent": {"name": intent, "confidence": 1.0},
+            "entities": list(entities)}
+
+
+async def run(action, tracker_):
+    dispatcher = CollectingDispatcher()
+    events = await action.run(dispatcher, tracker_, {})
+    return events, dispatcher.messages
+
+
+async def test_the_form_starts_with_the_red_flag_screen():
+    events, messages = await run(ValidatePrecheckForm(), tracker({}, user("yes", "affirm")))
+    assert events == [SlotSet("requested_slot", "red_flag_screen")]
+    assert messages[0]["text"] == questions.question_message("red_flag_screen")["text"]
+    assert [b["title"] for b in messages[0]["buttons"]] == ["Yes", "No", "Not sure"]
+
+
+async def test_a_no_to_the_red_flag_screen_moves_to_the_flare_up_question():
+    events, messages = await run(
+        ValidatePrecheckForm(),
+        tracker({"requested_slot": "red_flag_screen"}, user("nope", "deny")),
+    )
+    assert events == [
+        SlotSet("red_flag_screen", "no"),
+        *[SlotSet(flag, "no") for flag in questions.RED_FLAGS],
+        SlotSet("requested_slot", "active_flare_up"),
+    ]
+    assert messages[0]["text"] == questions.question_message("active_flare_up")["text"]
+
+
+async def test_a_red_flag_ends_the_form_at_once():
+    events, messages = await run(
+        ValidatePrecheckForm(),
+        tracker({"requested_slot": "red_flag_which", "red_flag_screen": "yes"},
+                user("/inform", "inform", [{"entity": "red_flag", "value": "stroke_signs"}])),
+    )
+    assert events == [SlotSet("stroke_signs", "yes"), SlotSet("requested_slot", None)]
+    assert messages == []
+
+
+async def test_a_digression_is_rejected_for_the_rules():
+    events, messages = await run(
+        ValidatePrecheckForm(),
+        tracker({**NO_RED_FLAGS, "requested_slot": "fever"}, user("why do you ask?", "ask_why")),
+    )
+    assert events == []
+    assert messages == []
+
+
+async def test_after_a_digression_the_open_question_is_asked_again():
+    events, messages = await run(
+        ValidatePrecheckForm(),
+        tracker(answered_until("fever"), user("why do you ask?", "ask_why"),
+                events=[{"event": "user", "text": "why do you ask?"},
+                        {"event": "action_execution_rejected", "name": "precheck_form"},
+                        {"event": "action", "name": "action_explain_question"}]),
+    )
+    assert events == [SlotSet("requested_slot", "fever")]
+    assert messages[0]["text"] == questions.question_message("fever")["text"]
+
+
+async def test_an_unclear_answer_is_asked_again_once():
+    events, messages = await run(
+        ValidatePrecheckForm(),
+        tracker(answered_until("fever"), user("purple", "nlu_fallback")),
+    )
+    assert events == [SlotSet("unclear_answer", "fever"), SlotSet("requested_slot", "fever")]
+    assert len(messages) == 2
+
+
+async def test_advice_for_a_returning_client_with_nothing_to_report():
+    events, messages = await run(ActionGiveAdvice(), tracker(RETURNING_CLIENT_ALL_WELL))
+    assert events == [
+        SlotSet("advice", "proceed_gently"),
+        SlotSet("urgent_care", False),
+        SlotSet("advice_reasons", []),
+        SlotSet("rules_version", RULES_VERSION),
+    ]
+    assert messages[0]["custom"] == {
+        "advice": "proceed_gently", "urgent_care": False, "reasons": [], "unconfirmed": [],
+        "rules_version": RULES_VERSION,
+    }
+    assert messages[0]["text"].startswith("You can come for your massage as planned")
+    assert messages[1]["text"] == NEXT_STEPS["text"]
+
+
+async def test_advice_for_a_fever_is_postpone_with_its_reason():
+    slots = {**RETURNING_CLIENT_ALL_WELL, "fever": "yes"}
+    events, messages = await run(ActionGiveAdvice(), tracker(slots))
+    assert SlotSet("advice", "postpone") in events
+    assert SlotSet("advice_reasons", ["P3"]) in events
+    assert messages[0]["custom"]["reasons"] == ["P3"]
+
+
+async def test_an_interrupted_check_never_says_go_ahead():
+    events, _ = await run(ActionGiveAdvice(), tracker({"clinic_phone": "555-0100"}))
+    assert SlotSet("advice", "postpone") in events
+    assert SlotSet("urgent_care", True) in events
+
+
+async def test_the_summary_waits_for_a_finished_check():
+    events, messages = await run(ActionShowSummary(), tracker({}))
+    assert events == []
+    assert messages[0]["text"] == NO_CHECK_YET
+
+
+async def test_the_summary_names_the_rule_ids():
+    slots = {**RETURNING_CLIENT_ALL_WELL, "first_massage": "yes", "advice": "shorten"}
+    _, messages = await run(ActionShowSummary(), tracker(slots))
+    assert "S2" in messages[0]["text"]
+
+
+@pytest.mark.parametrize("requested, expected", [
+    ("fever", questions.why_we_ask("fever")),
+    ("first_massage", questions.why_we_ask("first_massage")),
+])
+async def test_why_we_ask_explains_the_open_question(requested, expected):
+    events, messages = await run(ActionExplainQuestion(), tracker({"requested_slot": requested}))
+    assert events == []
+    assert messages[0]["text"] == expected
+
+
+async def test_unknown_terms_get_the_list_of_known_ones():
+    _, messages = await run(ActionExplainTerm(), tracker({}, user("what is a zorb?", "ask_term")))
+    assert "Uhthoff" in messages[0]["text"] or "uhthoff" in messages[0]["text"]

@@ -1,0 +1,175 @@
+"""What a client message answers, and which question comes next (no Rasa needed)."""
+
+import pytest
+
+from actions import questions
+from actions.understanding import (
+    RECORDED_AS_UNKNOWN,
+    UNCLEAR_HINT,
+    understand,
+    understand_history,
+)
+
+FINDING_SLOTS = {
+    "fever": "fever",
+    "numbness": "sensory_change",
+    "infection": "infection_signs",
+    "chest_pain": "chest_pain_or_breathlessness",
+    "fatigue": "fatigue_today",
+}
+ALL_RED_FLAGS_NO = {flag: "no" for flag in questions.RED_FLAGS}
+
+
+def message(intent=None, text="", entities=()):
+    return {"intent": {"name": intent}, "text": text, "entities": list(entities)}
+
+
+def finding(value, role="present"):
+    return {"entity": "finding", "value": value, "role": role}
+
+
+def test_several_facts_in_one_message_answer_several_questions():
+    turn = understand(
+        message("inform", "no fever but my left foot has been numb since Sunday", [
+            finding("fever", "negated"),
+            finding("numbness"),
+            {"entity": "body_part", "value": "left foot"},
+            {"entity": "onset", "value": "since sunday", "role": "recent"},
+        ]),
+        ALL_RED_FLAGS_NO, "active_flare_up", FINDING_SLOTS,
+    )
+    assert turn.updates == {
+        "fever": "no",
+        "sensory_change": "yes",
+        "sensory_change_is_new": "yes",
+        "sensory_since": "since sunday",
+        "sensory_areas": "left foot",
+    }
+    assert turn.messages == []  # not unclear: the open question is simply asked again
+
+
+@pytest.mark.parametrize("role", ["historical", "other_person", "hypothetical"])
+def test_past_other_people_and_what_ifs_answer_nothing(role):
+    turn = understand(message("inform", entities=[finding("fever", role)]),
+                      ALL_RED_FLAGS_NO, "fever", FINDING_SLOTS)
+    assert "fever" not in turn.updates
+
+
+def test_a_no_to_the_question_after_someone_elses_illness_is_a_no():
+    sister = message("deny", "no, my sister has flu", [finding("infection", "other_person")])
+    turn = understand(sister, ALL_RED_FLAGS_NO, "infection_signs", FINDING_SLOTS)
+    assert turn.updates == {"infection_signs": "no"}
+
+
+def test_long_standing_unchanged_numbness_is_not_new():
+    years = message("inform", "numb for years, unchanged", [finding("numbness", "stable")])
+    turn = understand(years, ALL_RED_FLAGS_NO, "sensory_change", FINDING_SLOTS)
+    assert turn.updates == {"sensory_change": "yes", "sensory_change_is_new": "no"}
+
+
+def test_a_symptom_reported_later_overrides_an_earlier_no():
+    slots = {**ALL_RED_FLAGS_NO, "fever": "no"}
+    turn = understand(message("inform", "actually I do have a fever", [finding("fever")]),
+                      slots, "fatigue_today", FINDING_SLOTS)
+    assert turn.updates["fever"] == "yes"
+
+
+def test_a_later_negation_does_not_erase_an_earlier_yes():
+    slots = {**ALL_RED_FLAGS_NO, "fever": "yes"}
+    turn = understand(message("inform", "no fever", [finding("fever", "negated")]),
+                      slots, "fatigue_today", FINDING_SLOTS)
+    assert "fever" not in turn.updates
+
+
+def test_temperature_values_answer_fever_and_high_fever():
+    high = understand(message("inform", "39.4", [{"entity": "temperature", "value": 39.4}]),
+                      {}, "fever", FINDING_SLOTS)
+    assert high.updates["fever"] == "yes"
+    assert high.updates["high_fever_or_confusion"] == "yes"
+    normal = understand(message("inform", "37.1", [{"entity": "temperature", "value": 37.1}]),
+                        {}, "fever", FINDING_SLOTS)
+    assert normal.updates["fever"] == "no"
+
+
+def test_an_unclear_answer_is_asked_again_then_recorded_as_unknown():
+    first = understand(message("out_of_scope", "what's the weather"), ALL_RED_FLAGS_NO,
+                       "fever", FINDING_SLOTS)
+    assert first.updates == {"unclear_answer": "fever"}
+    assert first.messages == [UNCLEAR_HINT]
+    second = understand(message("nlu_fallback", "blah"), {**ALL_RED_FLAGS_NO, **first.updates},
+                        "fever", FINDING_SLOTS)
+    assert second.updates == {"fever": "unknown", "unclear_answer": None}
+    assert second.messages == [RECORDED_AS_UNKNOWN]
+
+
+@pytest.mark.parametrize(
+    "intent", ["ask_why", "ask_term", "request_human", "start_over", "goodbye"]
+)
+def test_digressions_are_left_to_the_dialogue_rules(intent):
+    assert understand(message(intent), ALL_RED_FLAGS_NO, "fever", FINDING_SLOTS) is None
+
+
+def test_a_no_to_the_red_flag_screen_answers_every_red_flag():
+    turn = understand(message("deny", "no"), {}, "red_flag_screen", FINDING_SLOTS)
+    assert all(turn.updates[flag] == "no" for flag in questions.RED_FLAGS)
+
+
+def test_not_sure_about_red_flags_fails_closed():
+    turn = understand(message("unsure", "not sure"), {"red_flag_screen": "yes"},
+                      "red_flag_which", FINDING_SLOTS)
+    assert all(turn.updates[flag] == "unknown" for flag in questions.RED_FLAGS)
+    assert questions.required_questions({**turn.updates}) == []
+
+
+def test_a_red_flag_button_stops_the_check():
+    turn = understand(message("inform", entities=[{"entity": "red_flag", "value": "clot_signs"}]),
+                      {"red_flag_screen": "yes"}, "red_flag_which", FINDING_SLOTS)
+    assert turn.updates == {"clot_signs": "yes"}
+    assert questions.next_question(turn.updates | {"red_flag_screen": "yes"}) is None
+
+
+def test_a_red_flag_in_the_first_message_skips_the_whole_check():
+    answers = understand_history([message("inform", "I have chest pain", [finding("chest_pain")])],
+                                 FINDING_SLOTS)
+    assert answers == {"chest_pain_or_breathlessness": "yes"}
+    assert questions.required_questions(answers) == []
+
+
+def test_the_first_message_is_not_asked_again():
+    answers = understand_history([
+        message("greet", "hi"),
+        message("inform", "no fever, numb foot",
+                [finding("fever", "negated"), finding("numbness")]),
+    ], FINDING_SLOTS)
+    asked = questions.required_questions(answers)
+    assert "sensory_change" in asked  # in the order, but already answered:
+    assert answers["sensory_change"] == "yes" and answers["fever"] == "no"
+    slots = {**answers, **ALL_RED_FLAGS_NO}
+    for _ in range(40):
+        question = questions.next_question(slots)
+        if question is None:
+            break
+        assert question not in ("fever", "sensory_change")
+        slots[question] = "no"
+    assert question is None
+
+
+def test_follow_up_questions_only_when_they_matter():
+    base = {**ALL_RED_FLAGS_NO}
+    assert "relapse_cleared" not in questions.required_questions({**base, "recent_relapse": "no"})
+    assert "relapse_cleared" in questions.required_questions({**base, "recent_relapse": "yes"})
+    assert "conditions_screen" in questions.required_questions(base)
+    answered = {**base, **{c: "no" for c in questions.CONDITIONS}}
+    assert "conditions_screen" not in questions.required_questions(answered)
+
+
+def test_every_question_has_words_and_a_reason():
+    asked = {q for q, _ in questions.INTAKE} | set(questions.SCREENS) | {"red_flag_which"}
+    for question in asked:
+        assert questions.question_message(question)["text"]
+        assert questions.why_we_ask(question)
+
+
+@pytest.mark.parametrize("text", ["what is uhthoff's?", "What's a flare-up", "what is DVT"])
+def test_terms_are_explained(text):
+    assert questions.explain_term(text)

@@ -1,0 +1,84 @@
+"""One real assistant (Rasa server + action server) for the whole test session.
+
+Started with scripts/stack.py, exactly as `make run` starts it, on free ports and
+with a throw-away SQLite tracker store, so a running `make run` is not disturbed.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+# Includes a first training of the model on a fresh machine.
+START_TIMEOUT_S = 900
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class Assistant:
+    url: str
+    token: str
+    action_port: int
+    process: subprocess.Popen
+    log: Path
+
+    def say(self, sender: str, text: str) -> list[dict]:
+        response = requests.post(f"{self.url}/webhooks/rest/webhook",
+                                 json={"sender": sender, "message": text}, timeout=60)
+        response.raise_for_status()
+        return response.json()
+
+    def tracker(self, sender: str) -> dict:
+        response = requests.get(f"{self.url}/conversations/{sender}/tracker",
+                                params={"token": self.token}, timeout=30)
+        response.raise_for_status()
+        return response.json()
+
+    def new_sender(self) -> str:
+        return f"test-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture(scope="session")
+def assistant(tmp_path_factory) -> Assistant:
+    state = tmp_path_factory.mktemp("assistant")
+    rasa_port, action_port = free_port(), free_port()
+    token = uuid.uuid4().hex
+    env = {**os.environ, "RASA_PORT": str(rasa_port), "ACTION_PORT": str(action_port),
+           "TRACKER_DB": str(state / "conversations.db"), "RASA_API_TOKEN": token}
+    log = state / "servers.log"
+    with log.open("w") as out:
+        process = subprocess.Popen([sys.executable, "scripts/stack.py", "serve"], cwd=ROOT,
+                                   env=env, stdout=out, stderr=subprocess.STDOUT)
+    server = Assistant(f"http://localhost:{rasa_port}", token, action_port, process, log)
+    try:
+        wait_for_ready(server)
+        yield server
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+
+
+def wait_for_ready(server: Assistant) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            pytest.fail(f"the assistant did not start:\n{server.log.read_text()[-3000:]}")
+        if "ready in" in server.log.read_text():
+            return
+        time.sleep(1)
+    pytest.fail(f"the assistant was not ready in {START_TIMEOUT_S} s")
