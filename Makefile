@@ -22,8 +22,8 @@ $(STAMP): requirements.lock
 	@py=$$(scripts/find-python310) || exit 1; \
 	if [ ! -x $(PY) ]; then echo "setup: creating $(VENV) from $$py"; $$py -m venv $(VENV); fi
 	@echo "setup: installing locked dependencies (first time: about 3 minutes) ..."
-	@$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@$(PY) -m pip install -qq --disable-pip-version-check --upgrade pip
+	@$(PY) -m pip install -qq --disable-pip-version-check -r requirements.lock
 	@rm -f $(VENV)/.installed-*; touch $@
 
 model: setup ## train only if training data, domain or config changed

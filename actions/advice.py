@@ -30,7 +30,8 @@ class ActionGiveAdvice(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        decision = evaluate(ClientReport.from_slots(tracker.slots))
+        report = ClientReport.from_slots(tracker.slots)
+        decision = evaluate(report)
         payload = decision.payload()
         dispatcher.utter_message(
             text=client_message(decision, tracker.get_slot("clinic_phone")),
@@ -42,11 +43,12 @@ class ActionGiveAdvice(Action):
             SlotSet("urgent_care", payload["urgent_care"]),
             SlotSet("advice_reasons", payload["reasons"]),
             SlotSet("rules_version", payload["rules_version"]),
+            SlotSet("therapist_summary", therapist_summary(decision, report)),
         ]
 
 
 class ActionShowSummary(Action):
-    """The therapist's summary of the finished check."""
+    """The therapist's summary of the finished check (also kept in a slot for the API)."""
 
     def name(self) -> str:
         return "action_show_summary"
@@ -56,7 +58,8 @@ class ActionShowSummary(Action):
     ) -> list[dict[str, Any]]:
         if tracker.get_slot("advice") is None:
             dispatcher.utter_message(text=NO_CHECK_YET)
-            return []
+            return [SlotSet("therapist_summary", None)]
         report = ClientReport.from_slots(tracker.slots)
-        dispatcher.utter_message(text=therapist_summary(evaluate(report), report))
-        return []
+        summary = therapist_summary(evaluate(report), report)
+        dispatcher.utter_message(text=summary)
+        return [SlotSet("therapist_summary", summary)]

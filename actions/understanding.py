@@ -10,6 +10,7 @@ earlier "no" at any time, while a "no" only fills a question not yet answered.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +18,14 @@ from typing import Any
 from actions.questions import FREE_TEXT, NO, RED_FLAGS, SCREENS, UNKNOWN, YES
 
 INTENT_ANSWERS = {"affirm": YES, "deny": NO, "unsure": UNKNOWN}
+# "yes my neuro said it's fine": a clear yes or no word opening a message with no
+# symptom in it answers the question ("no fever but ..." is a statement, not an answer
+# to the question asked; "no idea" and the like are not answers).
+LEADING_WORDS = {
+    **dict.fromkeys(("yes", "yeah", "yep", "yup", "yea", "yeh", "yess", "ya", "y"), YES),
+    **dict.fromkeys(("no", "nope", "nah", "n", "noo"), NO),
+}
+NOT_AN_ANSWER_AFTER = {"idea", "clue", "doubt"}
 # Intents the dialogue rules answer (why, what is, a person, start over, bye).
 DIGRESSIONS = {"ask_why", "ask_term", "request_human", "start_over", "goodbye"}
 
@@ -110,7 +119,18 @@ def answer_to_question(
         onset = [e for e in entities if e.get("entity") == "onset"]
         if onset:
             return NO if onset[0].get("role") == "long_standing" else YES
-    return INTENT_ANSWERS.get(intent)
+    if intent in INTENT_ANSWERS:
+        return INTENT_ANSWERS[intent]
+    if any(e.get("entity") == "finding" for e in entities):
+        return None
+    return leading_answer(message.get("text") or "")
+
+
+def leading_answer(text: str) -> str | None:
+    words = re.findall(r"[a-z']+", text.lower())
+    if not words or (len(words) > 1 and words[1] in NOT_AN_ANSWER_AFTER):
+        return None
+    return LEADING_WORDS.get(words[0])
 
 
 def _place_answer(intent: str | None, text: str, entities: list) -> str:

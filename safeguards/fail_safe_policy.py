@@ -3,10 +3,12 @@
 Rasa 3.6 swallows a custom action that fails (action server down, or the action
 raised): it logs the error, drops the action's events and carries on, so the
 client would hear nothing, or hear the next rule's message without the advice.
-This policy notices that a custom action ran and produced nothing, and predicts
-`action_default_fallback`: its `utter_default` tells the client the check cannot
-be finished and to call the clinic, and it reverts the client's message so the
-conversation resumes where it was once the action server is back.
+This policy notices that a watched custom action (one that always records
+something: the intake form, the advice) ran and produced nothing, and predicts
+the safe message (utter_default: the check cannot be finished, call the clinic),
+then listening. It does not rewind the client's message (action_default_fallback
+would): in Rasa 3.6 a rewind after a form step also drops the active form. The
+form stays active, so the next message resumes the check where it was.
 """
 
 from __future__ import annotations
@@ -17,9 +19,9 @@ from rasa.core.constants import POLICY_PRIORITY, RULE_POLICY_PRIORITY
 from rasa.core.policies.policy import Policy, PolicyPrediction
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.shared.core.constants import ACTION_DEFAULT_FALLBACK_NAME
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted
+from rasa.shared.core.events import ActionExecuted, BotUttered, Event
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -31,11 +33,17 @@ FAIL_SAFE_PRIORITY = RULE_POLICY_PRIORITY + 1
     DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=False
 )
 class FailSafePolicy(Policy):
-    """Predicts the safe fallback right after a custom action that produced no events."""
+    """Predicts the safe message right after a watched action that produced no events."""
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {POLICY_PRIORITY: FAIL_SAFE_PRIORITY}
+        # watched_actions: actions that always return events (slots, a form step), so
+        # that an empty result can only mean Rasa dropped them on failure.
+        return {
+            POLICY_PRIORITY: FAIL_SAFE_PRIORITY,
+            "watched_actions": [],
+            "safe_message": "utter_default",
+        }
 
     def train(
         self, training_trackers: list[TrackerWithCachedStates], domain: Domain, **kwargs: Any
@@ -50,19 +58,29 @@ class FailSafePolicy(Policy):
         **kwargs: Any,
     ) -> PolicyPrediction:
         probabilities = self._default_predictions(domain)
-        if custom_action_failed(tracker, domain):
-            probabilities[domain.index_for_action(ACTION_DEFAULT_FALLBACK_NAME)] = 1.0
-        return self._prediction(probabilities)
+        latest = latest_actions(tracker.events)
+        watched, safe_message = self.config["watched_actions"], self.config["safe_message"]
+        if latest[-1:] and latest[-1] in watched:
+            next_action = safe_message
+        elif latest[-2:-1] and latest[-2] in watched and latest[-1] == safe_message:
+            next_action = ACTION_LISTEN_NAME
+        else:
+            return self._prediction(probabilities)
+        probabilities[domain.index_for_action(next_action)] = 1.0
+        # RulePolicy's "a form ran, now listen" is a no-user prediction, which the ensemble
+        # ranks above every other kind; the fail-safe must be of that kind to outrank it.
+        return self._prediction(probabilities, is_no_user_prediction=True)
 
 
-def custom_action_failed(tracker: DialogueStateTracker, domain: Domain) -> bool:
-    """True when the last event is a custom action or form that returned no events.
-
-    Every custom action of this assistant says something or sets a slot, so an
-    action followed by nothing at all is one whose events Rasa dropped on failure.
-    """
-    last = tracker.events[-1] if tracker.events else None
-    if not isinstance(last, ActionExecuted) or last.action_name is None:
-        return False
-    custom = set(domain.user_actions_and_forms) - set(domain.responses)
-    return last.action_name in custom
+def latest_actions(events: list[Event]) -> list[str]:
+    """The run of actions at the end of the conversation (bot messages skipped), oldest
+    first. A watched action that succeeded is followed by its slot events, so it can only
+    end this run if it failed."""
+    actions: list[str] = []
+    for event in reversed(events):
+        if isinstance(event, BotUttered):
+            continue
+        if not isinstance(event, ActionExecuted) or not event.action_name:
+            break
+        actions.insert(0, event.action_name)
+    return actions

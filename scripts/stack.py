@@ -38,6 +38,8 @@ MODEL_INPUTS = [
 ]
 
 STARTUP_TIMEOUT_S = 240
+MAX_RESTARTS = 5
+RESTART_WINDOW_S = 60
 
 
 def settings() -> dict[str, str]:
@@ -123,7 +125,7 @@ def report_training_failure(log: Path) -> None:
     print("error: training failed.", file=sys.stderr)
     for line in (reasons or lines)[-8:]:
         print(f"  {line.strip()}", file=sys.stderr)
-    print(f"  full log: {log.relative_to(ROOT)}", file=sys.stderr)
+    print(f"  full log: {log}", file=sys.stderr)
 
 
 def require_free_ports(ports: dict[str, str]) -> None:
@@ -136,7 +138,8 @@ def require_free_ports(ports: dict[str, str]) -> None:
             except OSError:
                 taken.append(f"{port} ({what})")
     if taken:
-        print(f"error: port {', '.join(taken)} already in use. Stop what uses it, or choose "
+        ports = "ports" if len(taken) > 1 else "port"
+        print(f"error: {ports} {', '.join(taken)} already in use. Stop what uses it, or choose "
               "other ports, e.g. RASA_PORT=5006 ACTION_PORT=5056 make run", file=sys.stderr)
         sys.exit(2)
 
@@ -196,21 +199,15 @@ def serve() -> int:
     model = ensure_model()
     STATE.mkdir(exist_ok=True)
     started = time.monotonic()
-    actions = start_action_server(conf)
-    rasa = start_rasa_server(conf, model)
-    processes = [actions, rasa]
+    processes = {"actions": start_action_server(conf), "rasa": start_rasa_server(conf, model)}
     signal.signal(signal.SIGTERM, interrupt)
     try:
-        wait_until_healthy(f"http://localhost:{conf['ACTION_PORT']}/health", actions,
-                           "action server")
-        wait_until_healthy(f"http://localhost:{conf['RASA_PORT']}/", rasa, "Rasa server")
+        wait_until_healthy(f"http://localhost:{conf['ACTION_PORT']}/health",
+                           processes["actions"], "action server")
+        wait_until_healthy(f"http://localhost:{conf['RASA_PORT']}/", processes["rasa"],
+                           "Rasa server")
         print(describe(conf, time.monotonic() - started), flush=True)
-        while all(p.poll() is None for p in processes):
-            time.sleep(0.5)
-        failed = next(p for p in processes if p.poll() is not None)
-        print(f"error: {'action' if failed is actions else 'Rasa'} server stopped "
-              f"(exit code {failed.returncode}); stopping the other one.", file=sys.stderr)
-        return 1
+        return supervise(processes, conf)
     except RuntimeError as problem:
         print(f"error: {problem}", file=sys.stderr)
         return 1
@@ -218,7 +215,30 @@ def serve() -> int:
         print("\nstopping ...", flush=True)
         return 0
     finally:
-        stop(processes)
+        stop(list(processes.values()))
+
+
+def supervise(processes: dict[str, subprocess.Popen], conf: dict[str, str]) -> int:
+    """Restarts a stopped action server (meanwhile Rasa tells clients to call the clinic);
+    a stopped Rasa server ends the run, since nothing could answer clients."""
+    restarts: list[float] = []
+    while True:
+        time.sleep(0.5)
+        if processes["rasa"].poll() is not None:
+            print(f"error: the Rasa server stopped (exit code {processes['rasa'].returncode}).",
+                  file=sys.stderr)
+            return 1
+        if processes["actions"].poll() is None:
+            continue
+        restarts = [t for t in restarts if time.monotonic() - t < RESTART_WINDOW_S]
+        if len(restarts) >= MAX_RESTARTS:
+            print(f"error: the action server stopped {MAX_RESTARTS} times within "
+                  f"{RESTART_WINDOW_S} s; giving up.", file=sys.stderr)
+            return 1
+        print(f"warning: the action server stopped (exit code "
+              f"{processes['actions'].returncode}); restarting it.", file=sys.stderr, flush=True)
+        restarts.append(time.monotonic())
+        processes["actions"] = start_action_server(conf)
 
 
 def describe(conf: dict[str, str], seconds: float) -> str:

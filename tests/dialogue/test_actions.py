@@ -114,12 +114,14 @@ async def test_an_unclear_answer_is_asked_again_once():
 
 async def test_advice_for_a_returning_client_with_nothing_to_report():
     events, messages = await run(ActionGiveAdvice(), tracker(RETURNING_CLIENT_ALL_WELL))
-    assert events == [
+    assert events[:4] == [
         SlotSet("advice", "proceed_gently"),
         SlotSet("urgent_care", False),
         SlotSet("advice_reasons", []),
         SlotSet("rules_version", RULES_VERSION),
     ]
+    assert events[4]["name"] == "therapist_summary"
+    assert "PROCEED GENTLY" in events[4]["value"]
     assert messages[0]["custom"] == {
         "advice": "proceed_gently", "urgent_care": False, "reasons": [], "unconfirmed": [],
         "rules_version": RULES_VERSION,
@@ -144,14 +146,15 @@ async def test_an_interrupted_check_never_says_go_ahead():
 
 async def test_the_summary_waits_for_a_finished_check():
     events, messages = await run(ActionShowSummary(), tracker({}))
-    assert events == []
+    assert events == [SlotSet("therapist_summary", None)]
     assert messages[0]["text"] == NO_CHECK_YET
 
 
 async def test_the_summary_names_the_rule_ids():
     slots = {**RETURNING_CLIENT_ALL_WELL, "first_massage": "yes", "advice": "shorten"}
-    _, messages = await run(ActionShowSummary(), tracker(slots))
+    events, messages = await run(ActionShowSummary(), tracker(slots))
     assert "S2" in messages[0]["text"]
+    assert events == [SlotSet("therapist_summary", messages[0]["text"])]
 
 
 @pytest.mark.parametrize("requested, expected", [

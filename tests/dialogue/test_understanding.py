@@ -173,3 +173,23 @@ def test_every_question_has_words_and_a_reason():
 @pytest.mark.parametrize("text", ["what is uhthoff's?", "What's a flare-up", "what is DVT"])
 def test_terms_are_explained(text):
     assert questions.explain_term(text)
+
+
+@pytest.mark.parametrize("text, answer", [
+    ("yes my neuro said it's fine", "yes"),
+    ("Yes, about three weeks ago", "yes"),
+    ("nope, my sister has it", "no"),
+    ("no idea", None),
+    ("nothing like that", None),
+    ("yesterday it was", None),
+])
+def test_a_leading_yes_or_no_answers_when_the_intent_does_not(text, answer):
+    turn = understand(message("inform", text), ALL_RED_FLAGS_NO, "first_massage", FINDING_SLOTS)
+    assert turn.updates.get("first_massage") == answer
+
+
+def test_a_leading_no_before_a_symptom_is_not_an_answer_to_the_question():
+    turn = understand(message("inform", "no fever but my foot is numb",
+                              [finding("fever", "negated"), finding("numbness")]),
+                      ALL_RED_FLAGS_NO, "active_flare_up", FINDING_SLOTS)
+    assert "active_flare_up" not in turn.updates

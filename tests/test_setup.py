@@ -1,0 +1,69 @@
+"""What a newcomer sees when the setup is wrong: a clear reason and a non-zero exit."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_a_taken_port_is_named_and_fails():
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "scripts/stack.py", "serve"], cwd=ROOT, capture_output=True,
+            text=True, timeout=60,
+            env={**os.environ, "RASA_PORT": str(port), "ACTION_PORT": str(free_port())},
+        )
+    assert result.returncode == 2
+    assert f"port {port} (Rasa server) already in use" in result.stderr
+
+
+@pytest.mark.skipif(any(Path(p).exists() for p in ("/usr/bin/python3.10",
+                                                   "/usr/local/bin/python3.10")),
+                    reason="this machine has a system-wide Python 3.10")
+def test_a_missing_python_310_says_how_to_get_it():
+    result = subprocess.run(["scripts/find-python310"], cwd=ROOT, capture_output=True, text=True,
+                            env={"PATH": "/usr/bin:/bin", "PYTHON310": "/nonexistent"})
+    assert result.returncode == 1
+    assert "Python 3.10 was not found" in result.stderr
+    assert "pyenv install 3.10" in result.stderr
+
+
+def test_the_python_310_finder_finds_this_interpreter_family():
+    result = subprocess.run(["scripts/find-python310"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0
+    version = subprocess.run([result.stdout.strip(), "--version"], capture_output=True, text=True)
+    assert version.stdout.startswith("Python 3.10")
+
+
+def test_a_failed_training_shows_the_reason_not_the_noise(tmp_path, capsys):
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import stack
+
+    log = tmp_path / "train.log"
+    log.write_text("\n".join([
+        "/x/site-packages/matplotlib/foo.py:1: PyparsingDeprecationWarning: blah",
+        "Traceback (most recent call last):",
+        '  File "/x/rasa/shared/core/domain.py", line 1, in load',
+        "rasa.shared.exceptions.InvalidDomain: Slot 'fever' has no mappings.",
+    ]))
+    stack.report_training_failure(log)
+    err = capsys.readouterr().err
+    assert "training failed" in err
+    assert "InvalidDomain: Slot 'fever' has no mappings." in err
+    assert "Pyparsing" not in err
