@@ -19,8 +19,9 @@ from actions.questions import FREE_TEXT, NO, RED_FLAGS, SCREENS, UNKNOWN, YES
 
 INTENT_ANSWERS = {"affirm": YES, "deny": NO, "unsure": UNKNOWN}
 # "yes my neuro said it's fine": a clear yes or no word opening a message with no
-# symptom in it answers the question ("no fever but ..." is a statement, not an answer
-# to the question asked; "no idea" and the like are not answers).
+# symptom in it answers the question, over the intent DIET guessed ("no fever but ..."
+# is a statement, not an answer to the question asked; "no idea" is no answer; and a
+# "not sure" intent always stays unknown).
 LEADING_WORDS = {
     **dict.fromkeys(("yes", "yeah", "yep", "yup", "yea", "yeh", "yess", "ya", "y"), YES),
     **dict.fromkeys(("no", "nope", "nah", "n", "noo"), NO),
@@ -119,11 +120,11 @@ def answer_to_question(
         onset = [e for e in entities if e.get("entity") == "onset"]
         if onset:
             return NO if onset[0].get("role") == "long_standing" else YES
-    if intent in INTENT_ANSWERS:
-        return INTENT_ANSWERS[intent]
-    if any(e.get("entity") == "finding" for e in entities):
-        return None
-    return leading_answer(message.get("text") or "")
+    if intent == "unsure":
+        return UNKNOWN
+    has_findings = any(e.get("entity") == "finding" for e in entities)
+    leading = None if has_findings else leading_answer(message.get("text") or "")
+    return leading or INTENT_ANSWERS.get(intent)
 
 
 def leading_answer(text: str) -> str | None:

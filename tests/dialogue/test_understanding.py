@@ -193,3 +193,14 @@ def test_a_leading_no_before_a_symptom_is_not_an_answer_to_the_question():
                               [finding("fever", "negated"), finding("numbness")]),
                       ALL_RED_FLAGS_NO, "active_flare_up", FINDING_SLOTS)
     assert "active_flare_up" not in turn.updates
+
+
+@pytest.mark.parametrize("intent, text, answer", [
+    ("deny", "yes but it's the same as always", "yes"),
+    ("unsure", "no, not sure actually", "unknown"),
+    ("unsure", "yes I think so", "unknown"),
+    ("affirm", "a little", "yes"),
+])
+def test_the_leading_word_beats_affirm_or_deny_but_never_not_sure(intent, text, answer):
+    turn = understand(message(intent, text), ALL_RED_FLAGS_NO, "relapse_cleared", FINDING_SLOTS)
+    assert turn.updates["relapse_cleared"] == answer

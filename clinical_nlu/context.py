@@ -1,0 +1,253 @@
+"""spaCy component `clinical_context`: the context of every finding (a small ConText).
+
+Sets `span._.clinical_context` on each span in doc.spans["findings"] to present, negated,
+historical, other_person, hypothetical or stable. The cue lists and scopes are data
+(`context:` in vocabulary.yml). Two things differ from classic ConText/NegEx, because chat
+messages need them:
+- negation reaches the first finding after the cue and then only the rest of a list
+  ("no fever or cough"), not the whole clause ("no fever, my foot has been numb since Sunday");
+- a cue with nothing after it looks back ("fever? nope").
+"""
+
+import re
+from bisect import bisect_left, bisect_right
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from clinical_nlu import vocabulary as vocab_mod
+from clinical_nlu.components import phrase_docs, sentence_of
+
+# Between a finding and a cue that answers it: "fever? nope", "temperature - normal"
+ANSWER_GAP = {"?", ":", "-", "–", "—", ",", "…", "...", "is", "was", "are", "were", "'s", "s"}
+ANSWER_GAP |= {"been"}
+ANSWER_GAP_MAX = 3
+MAX_LIST = 8
+
+Cue = tuple[Span, dict[str, set[str]]]
+
+
+@Language.factory("clinical_context", default_config={"vocabulary": None})
+def make_context(nlp: Language, name: str, vocabulary: str | None) -> "ContextAnnotator":
+    return ContextAnnotator(nlp, vocab_mod.cached(vocabulary))
+
+
+class ContextAnnotator:
+    """Cues from the vocabulary, matched on norms; each category's scope decides what they reach."""
+
+    def __init__(self, nlp: Language, vocab: dict) -> None:
+        spec = vocab["context"]
+        self._cues = PhraseMatcher(nlp.vocab, attr="NORM")
+        for category, cat in spec["categories"].items():
+            for direction in ("forward", "backward", "both"):
+                if direction in cat:
+                    self._cues.add(
+                        f"{category}|{direction}", phrase_docs(nlp, cat[direction], normalize=True)
+                    )
+        self._cues.add("pseudo|", phrase_docs(nlp, spec["pseudo"], normalize=True))
+        self._cues.add("break|", phrase_docs(nlp, spec["clause_breaks"], normalize=True))
+        self._scope = {c: cat["scope"] for c, cat in spec["categories"].items()}
+        self._priority = spec["priority"]
+        self._window = spec["window"]
+        self._clause_window = spec["clause_window"]
+        self._glue = set(spec["list_glue"])
+        self._subject_starts = set(spec["subject_starts"])
+        self._first_person = set(spec["first_person"])
+        history = spec["history_by_time"]
+        self._past_verbs = set(history["past_verbs"])
+        self._history_units = set(history["units"])
+        self._time_leads = set(history["time_leads"])
+        self._months = set(history["months"])
+        continuation = "|".join(re.escape(w) for w in history["continuation"])
+        self._continuation = re.compile(r"\b(" + continuation + r")\b")
+        self._threshold = vocab["temperature"]["fever_threshold_c"]
+
+    def __call__(self, doc: Doc) -> Doc:
+        findings = list(doc.spans["findings"])
+        if not findings:
+            return doc
+        cues, breaks = self._find_cues(doc, findings)
+        clause = self._clauses(doc, sentence_of(doc), breaks)
+        scope = _Scope(doc, findings, clause, self._window, self._clause_window)
+        applies: list[set[str]] = [set() for _ in findings]
+        for cue, directions in cues:
+            for category, ways in directions.items():
+                if self._scope[category] == "list":
+                    targets = scope.list_targets(cue, ways, self._glue)
+                else:
+                    stop = self._first_person if category == "other_person" else set()
+                    targets = scope.clause_targets(cue, ways, stop)
+                for k in targets:
+                    applies[k].add(category)
+        for k in self._historical_by_time(doc, clause, findings):
+            applies[k].add("historical")
+        for span, categories in zip(findings, applies, strict=True):
+            context = next((c for c in self._priority if c in categories), "present")
+            reading = span._.clinical_temperature
+            if (
+                reading is not None
+                and reading < self._threshold
+                and context in ("present", "stable")
+            ):
+                context = "negated"
+            span._.clinical_context = context
+        return doc
+
+    def _find_cues(self, doc: Doc, findings: list[Span]) -> tuple[list[Cue], set[int]]:
+        labels: dict[tuple[int, int], set[str]] = {}
+        for match_id, start, end in self._cues(doc):
+            labels.setdefault((start, end), set()).add(doc.vocab.strings[match_id])
+        inside = {i for f in findings for i in range(f.start, f.end)}
+        cues: list[Cue] = []
+        breaks: set[int] = set()
+        # The longest cue wins: "not sure" (pseudo) switches off "not", "no change" (stable) "no".
+        for span in filter_spans([Span(doc, s, e) for s, e in labels]):
+            found = labels[(span.start, span.end)]
+            if "pseudo|" in found or inside.intersection(range(span.start, span.end)):
+                continue  # a pseudo cue, or part of a finding ("can't feel", "no energy")
+            if "break|" in found:
+                breaks.add(span.start)
+            directions: dict[str, set[str]] = {}
+            for label in found - {"break|"}:
+                category, direction = label.split("|")
+                directions.setdefault(category, set()).add(direction)
+            if directions:
+                cues.append((span, directions))
+        return cues, breaks
+
+    def _clauses(self, doc: Doc, sent: list[int], breaks: set[int]) -> list[int]:
+        # A clause ends at a sentence end, a break word ("but"), a semicolon, or a new subject
+        # after "and" or a comma ("no fever, and my foot is numb").
+        clause, current = [], 0
+        for i, token in enumerate(doc):
+            if i and (
+                sent[i] != sent[i - 1]
+                or i in breaks
+                or doc[i - 1].text == ";"
+                or (token.norm_ in self._subject_starts and doc[i - 1].norm_ in (",", "and", "&"))
+            ):
+                current += 1
+            clause.append(current)
+        return clause
+
+    def _historical_by_time(self, doc: Doc, clause: list[int], findings: list[Span]) -> list[int]:
+        # "I had a fever last month", "had covid in January": a past-tense verb and a time at
+        # least a week back, with nothing saying it goes on ("still", "since", "started" ...).
+        past_clauses = set()
+        for onset in doc.spans["onsets"]:
+            words = {t.lower_ for t in onset}
+            if words & {"ago", "last"} and words & self._history_units:
+                past_clauses.add(clause[onset.start])
+        for token in doc[1:]:
+            if doc[token.i - 1].lower_ in self._time_leads and (
+                token.lower_ in self._months or token.shape_ == "dddd"
+            ):
+                past_clauses.add(clause[token.i])
+        historical = set()
+        for c in past_clauses:
+            first = bisect_left(clause, c)
+            tokens = doc[first : bisect_right(clause, c)]
+            text = " ".join(t.lower_ for t in tokens)
+            if any(t.lower_ in self._past_verbs for t in tokens) and not self._continuation.search(
+                text
+            ):
+                historical.add(c)
+        return [k for k, f in enumerate(findings) if clause[f.start] in historical]
+
+
+class _Scope:
+    """Which findings a cue reaches, per scope kind."""
+
+    def __init__(
+        self, doc: Doc, findings: list[Span], clause: list[int], window: int, clause_window: int
+    ) -> None:
+        self.doc, self.findings, self.clause = doc, findings, clause
+        self.window, self.clause_window = window, clause_window
+        self.starts = [f.start for f in findings]
+        self.start_at = {f.start: k for k, f in enumerate(findings)}
+        self.end_at = {f.end: k for k, f in enumerate(findings)}
+
+    def clause_targets(self, cue: Span, ways: set[str], stop: set[str]) -> list[int]:
+        forward, backward = ways & {"forward", "both"}, ways & {"backward", "both"}
+        own = self.clause[cue.start]
+        nearby = self._nearby(cue)
+        # A cue alone in its clause speaks about the clause next to it: "same as always, my legs
+        # are stiff", "my feet are numb, they always are".
+        alone = not any(self.clause[self.findings[k].start] == own for k in nearby)
+        clauses = {own, own + 1, own - 1} if alone else {own}
+        targets = []
+        for k in nearby:
+            f = self.findings[k]
+            if forward and f.start >= cue.end and self.clause[f.start] in clauses - {own - 1}:
+                if not self._has(cue.end, f.start, stop):
+                    targets.append(k)
+            elif backward and f.end <= cue.start and self.clause[f.end - 1] in clauses - {own + 1}:
+                targets.append(k)
+        return targets
+
+    def _nearby(self, cue: Span) -> list[int]:
+        reach = self.clause_window
+        lo = bisect_left(self.starts, cue.start - reach - 10)
+        hi = bisect_right(self.starts, cue.end + reach)
+        return [
+            k
+            for k in range(lo, hi)
+            if 0 <= self.findings[k].start - cue.end <= reach
+            or 0 <= cue.start - self.findings[k].end <= reach
+        ]
+
+    def list_targets(self, cue: Span, ways: set[str], glue: set[str]) -> list[int]:
+        doc = self.doc
+        if cue.end < len(doc) and not doc[cue.end].is_punct:
+            for i in range(cue.end, min(len(doc), cue.end + self.window)):
+                if self.clause[i] != self.clause[cue.end - 1]:
+                    break
+                if i in self.start_at:
+                    return self._chain(self.start_at[i], glue, forward=True)
+        if "both" in ways:
+            p = cue.start
+            while p > 0 and cue.start - p <= ANSWER_GAP_MAX:
+                if p in self.end_at:
+                    return self._chain(self.end_at[p], glue, forward=False)
+                if doc[p - 1].lower_ not in ANSWER_GAP:
+                    break
+                p -= 1
+        return []
+
+    def _chain(self, k: int, glue: set[str], forward: bool) -> list[int]:
+        # Extend over a list: "no fever, cough or chills" reaches all three. Spoken lists are
+        # short; the cap keeps a run-on message from chaining through everything.
+        chain = [k]
+        while len(chain) < MAX_LIST:
+            following = self._next_in_list(self.findings[chain[-1]], glue, forward)
+            if following is None:
+                break
+            chain.append(following)
+        return chain
+
+    def _next_in_list(self, f: Span, glue: set[str], forward: bool) -> int | None:
+        # Only within the clause: "no temperature, the tingling is just the usual" is a new one.
+        if forward:
+            for p in range(f.end, min(len(self.doc), f.end + self.window + 1)):
+                if self.clause[p] != self.clause[f.start]:
+                    return None
+                if p in self.start_at:
+                    return self.start_at[p]
+                if self.doc[p].norm_ not in glue:
+                    return None
+            return None
+        p = f.start
+        while p > 0 and f.start - p <= self.window:
+            if self.clause[p - 1] != self.clause[f.start]:
+                return None
+            if p in self.end_at:
+                return self.end_at[p]
+            if self.doc[p - 1].norm_ not in glue:
+                return None
+            p -= 1
+        return None
+
+    def _has(self, start: int, end: int, words: set[str]) -> bool:
+        return any(self.doc[i].norm_ in words for i in range(start, end))

@@ -1,0 +1,83 @@
+"""Scores the trained model's understanding on a labelled set, through the same NLU
+pipeline the server runs: intents (DIET) and clinical findings with their context
+(clinical_nlu). Run: `.venv/bin/python scripts/evaluate_nlu.py [set.yml] [--json out]`.
+
+Intent labels of the set are the clinic's; `restart` is this assistant's `start_over`.
+A "dangerous" confusion is a yes or a not-sure read as a no: it could under-triage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from clinical_nlu.evaluate import load_set, report, score  # noqa: E402
+
+HELDOUT = ROOT / "tests" / "clinical_nlu" / "heldout.yml"
+INTENT_NAMES = {"restart": "start_over"}
+DANGEROUS = {("affirm", "deny"), ("unsure", "deny")}
+
+
+def parse_all(model: Path, texts: list[str]) -> dict[str, dict]:
+    from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.WARNING)  # otherwise every parse is printed
+    agent = Agent.load(str(model))
+
+    async def parse() -> dict[str, dict]:
+        return {text: await agent.parse_message(text) for text in texts}
+
+    return asyncio.run(parse())
+
+
+def intent_scores(items: list[dict], parsed: dict[str, dict]) -> dict:
+    confusions: Counter = Counter()
+    correct = 0
+    for item in items:
+        gold = INTENT_NAMES.get(item["intent"], item["intent"])
+        guess = parsed[item["text"]]["intent"]["name"]
+        correct += gold == guess
+        if gold != guess:
+            confusions[(gold, guess)] += 1
+    dangerous = sum(n for pair, n in confusions.items() if pair in DANGEROUS)
+    return {
+        "intent_accuracy": round(correct / len(items), 4),
+        "utterances": len(items),
+        "dangerous_confusions": dangerous,
+        "top_confusions": [f"{g} -> {p}: {n}" for (g, p), n in confusions.most_common(8)],
+    }
+
+
+def evaluate(model: Path, path: Path = HELDOUT) -> dict:
+    items = load_set(str(path))
+    parsed = parse_all(model, [item["text"] for item in items])
+    findings = score(items, lambda text: parsed[text]["entities"])
+    return {"intents": intent_scores(items, parsed), "findings": findings}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("set", nargs="?", default=str(HELDOUT))
+    parser.add_argument("--json", help="also write the full result here")
+    args = parser.parse_args()
+    model = next((ROOT / "models").glob("precheck-*.tar.gz"), None)
+    if model is None:
+        sys.exit("no trained model: run `make model` first")
+    result = evaluate(model, Path(args.set))
+    print(json.dumps(result["intents"], indent=2))
+    print(report(Path(args.set).name, result["findings"]))
+    if args.json:
+        Path(args.json).write_text(json.dumps(result, indent=2, default=str))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,319 @@
+"""The tricky cases, asserted directly on `extract_findings`."""
+
+import pytest
+
+from clinical_nlu import extract_findings
+
+
+def findings(text):
+    return sorted(
+        (e["value"], e["role"]) for e in extract_findings(text) if e["entity"] == "finding"
+    )
+
+
+def values(text, entity):
+    return [e["value"] for e in extract_findings(text) if e["entity"] == entity]
+
+
+def roles(text, entity):
+    return [e["role"] for e in extract_findings(text) if e["entity"] == entity]
+
+
+# The examples of the issue, with the whole entity list.
+def test_numb_foot_since_sunday():
+    assert [
+        (e["entity"], e["value"], e.get("role"))
+        for e in extract_findings("my left foot has been numb since Sunday")
+    ] == [
+        ("body_part", "left foot", None),
+        ("finding", "numbness", "present"),
+        ("onset", "since sunday", "recent"),
+    ]
+
+
+def test_entity_offsets_point_into_the_message():
+    text = "no fever but my left foot has been numb since Sunday"
+    spans = {(e["entity"], text[e["start"] : e["end"]]) for e in extract_findings(text)}
+    assert spans == {
+        ("finding", "fever"),
+        ("body_part", "left foot"),
+        ("finding", "numb"),
+        ("onset", "since Sunday"),
+    }
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("numb for years, unchanged", [("numbness", "stable")]),
+        (
+            "no fever but my left foot has been numb since Sunday",
+            [("fever", "negated"), ("numbness", "present")],
+        ),
+        ("my sister has flu", [("infection", "other_person")]),
+        ("I had a fever last month", [("fever", "historical")]),
+        ("What if I get a fever", [("fever", "hypothetical")]),
+        ("I'm wiped out, more than usual", [("fatigue", "present")]),
+        ("just my usual tiredness", [("fatigue", "stable")]),
+    ],
+)
+def test_issue_examples(text, expected):
+    assert findings(text) == sorted(expected)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("no fever", [("fever", "negated")]),
+        ("haven't had any numbness", [("numbness", "negated")]),
+        ("fever? nope", [("fever", "negated")]),
+        ("numbness: none", [("numbness", "negated")]),
+        ("neither numbness nor tingling", [("numbness", "negated"), ("tingling", "negated")]),
+        ("no fever or cough", [("fever", "negated"), ("infection", "negated")]),
+        (
+            "no fever, cough or chills",
+            [("fever", "negated"), ("infection", "negated"), ("shaking_chills", "negated")],
+        ),
+        ("I don't think I've got a temperature", [("fever", "negated")]),
+        ("Not numb, just tingly", [("numbness", "negated"), ("tingling", "present")]),
+        ("No, my legs are tingly", [("tingling", "present")]),
+        ("my temperature is normal", [("fever", "negated")]),
+        ("my face doesn't look droopy", [("face_droop", "negated")]),
+        (
+            "no temperature, the tingling in my legs is just the usual",
+            [("fever", "negated"), ("tingling", "stable")],
+        ),
+    ],
+)
+def test_negation(text, expected):
+    assert findings(text) == sorted(expected)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "I'm not only tired but also dizzy",
+            [("balance_problem", "present"), ("fatigue", "present")],
+        ),
+        ("I can't stop coughing", [("infection", "present")]),
+        ("I don't know, my foot is numb", [("numbness", "present")]),
+        ("not too bad, a bit numb", [("numbness", "present")]),
+        ("it feels as if my legs are made of jelly", [("weakness", "present")]),
+    ],
+)
+def test_pseudo_negation_and_clause_ends_keep_findings_present(text, expected):
+    assert findings(text) == sorted(expected)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("I used to get tingling in my hands", [("tingling", "historical")]),
+        ("had flu two months ago but I'm over it", [("infection", "historical")]),
+        ("I had a UTI in March, it's been treated", [("infection", "historical")]),
+        ("I was dizzy last week but it's gone now", [("balance_problem", "historical")]),
+        (
+            "had a cold two weeks ago, still coughing",
+            [("infection", "present"), ("infection", "present")],
+        ),
+        ("my foot went numb two weeks ago", [("numbness", "present")]),
+        (
+            "I had a fever last night",
+            [("fever", "present")],
+        ),  # too recent to be over: stays present
+    ],
+)
+def test_history(text, expected):
+    assert findings(text) == sorted(expected)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("my husband's got covid, I tested negative", [("infection", "other_person")]),
+        ("my partner thinks I've been slurring my words", [("slurred_speech", "present")]),
+        (
+            "she's got a cold and I feel dizzy",
+            [("balance_problem", "present"), ("infection", "other_person")],
+        ),
+        ("gf has a cold", [("infection", "other_person")]),
+    ],
+)
+def test_other_person(text, expected):
+    assert findings(text) == sorted(expected)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("is it ok to have a massage with a cold", [("infection", "hypothetical")]),
+        ("I'm not sure whether I have a temperature", [("fever", "hypothetical")]),
+        ("What's a flare-up?", [("flare_up", "hypothetical")]),
+        ("I'm worried about getting a cold", [("infection", "hypothetical")]),
+    ],
+)
+def test_hypothetical(text, expected):
+    assert findings(text) == sorted(expected)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("same as always, my legs are a bit stiff", [("spasticity", "stable")]),
+        ("my feet are numb, they always are", [("numbness", "stable")]),
+        ("The numbness hasn't changed in years", [("numbness", "stable")]),
+        ("my tingling is not getting any worse", [("tingling", "stable")]),
+        ("I'm more tired than my usual", [("fatigue", "present")]),
+        (
+            "my hands are numb as always and my vision is blurry",
+            [("blurred_vision", "present"), ("numbness", "stable")],
+        ),
+    ],
+)
+def test_stable(text, expected):
+    assert findings(text) == sorted(expected)
+
+
+def test_several_facts_in_one_message():
+    text = (
+        "Honestly rough week, the kids have colds, I'm shattered but no cold myself, "
+        "and my right hand has been tingly since this morning, suddenly. Temp 38.4"
+    )
+    entities = extract_findings(text)
+    assert findings(text) == sorted(
+        [
+            ("infection", "other_person"),
+            ("fatigue", "present"),
+            ("infection", "negated"),
+            ("tingling", "present"),
+            ("fever", "present"),
+        ]
+    )
+    assert values(text, "body_part") == ["right hand"]
+    assert [(e["value"], e["role"]) for e in entities if e["entity"] == "onset"] == [
+        ("since this morning, suddenly", "sudden")
+    ]
+    assert values(text, "temperature") == [38.4]
+
+
+@pytest.mark.parametrize(
+    "text, celsius",
+    [
+        ("temp 38.5", 38.5),
+        ("it was 38,5 last night", 38.5),
+        ("temp 101 F", 38.3),
+        ("101F", 38.3),
+        ("102 degrees", 38.9),
+        ("39.2c", 39.2),
+        ("38.5°C", 38.5),
+        ("I'm running a fever of 100.8", 38.2),
+        ("my temperature was 37.1", 37.1),
+    ],
+)
+def test_temperatures(text, celsius):
+    assert values(text, "temperature") == [celsius]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm 38",
+        "it's 30 degrees outside",
+        "38 degrees outside today",
+        "see you at 10.30",
+        "since 2015",
+    ],
+)
+def test_numbers_that_are_not_temperatures(text):
+    assert values(text, "temperature") == []
+
+
+def test_a_reading_decides_the_fever():
+    assert findings("my temp was 99.1 this morning") == [("fever", "negated")]
+    assert findings("38.7 since last night") == [("fever", "present")]
+
+
+@pytest.mark.parametrize(
+    "text, finding",
+    [
+        ("numbess in my hand", "numbness"),
+        ("no feever", "fever"),
+        ("tingleing fingers", "tingling"),
+        ("exhuasted all week", "fatigue"),
+        ("diziness when i get up", "balance_problem"),
+        ("my spasums are bad", "spasticity"),
+        ("dizzy spells", "balance_problem"),
+        ("legs like jelly", "weakness"),
+        ("pins and needles", "tingling"),
+        ("foggy vision", "blurred_vision"),
+        ("running a temperature", "fever"),
+        ("I think I have a UTI", "infection"),
+    ],
+)
+def test_lay_words_and_typos(text, finding):
+    assert [f for f, _ in findings(text)] == [finding]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I have relapsing remitting MS",
+        "had my flu jab",
+        "got a cold sore",
+        "I'm tired of waiting",
+        "that was delicious",
+        "Walter says hi",
+    ],
+)
+def test_look_alikes_are_no_findings(text):
+    assert findings(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("I suddenly lost my balance", [("sudden_balance_loss", "present")]),
+        ("I lost my balance", [("balance_problem", "present")]),
+        ("sudden headache, the worst ever", [("severe_headache", "present")]),
+        ("I have a headache", []),
+        ("my right side is weak", [("one_sided_weakness", "present")]),
+        (
+            "my left calf is numb and swollen",
+            [("calf_swelling", "present"), ("numbness", "present")],
+        ),
+    ],
+)
+def test_red_flag_variants(text, expected):
+    assert findings(text) == sorted(expected)
+
+
+@pytest.mark.parametrize(
+    "text, parts",
+    [
+        ("left side of my face is numb", ["left face"]),
+        ("both my feet tingle", ["both feet"]),
+        ("my left arm and leg are weak", ["left arm", "left leg"]),
+        ("numb L foot", ["left foot"]),
+        ("a pressure sore on my bottom", ["bottom"]),
+        ("side effects of my tablets", []),
+    ],
+)
+def test_body_parts(text, parts):
+    assert values(text, "body_part") == parts
+
+
+@pytest.mark.parametrize(
+    "text, role",
+    [
+        ("since Sunday", "recent"),
+        ("for years", "long_standing"),
+        ("two weeks ago", "recent"),
+        ("since I was diagnosed", "long_standing"),
+        ("this morning, suddenly", "sudden"),
+        ("for the last few days", "recent"),
+        ("since 2015", "long_standing"),
+    ],
+)
+def test_onsets(text, role):
+    assert roles(text, "onset") == [role]
