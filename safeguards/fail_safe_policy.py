@@ -6,9 +6,13 @@ client would hear nothing, or hear the next rule's message without the advice.
 This policy notices that a watched custom action (one that always records
 something: the intake form, the advice) ran and produced nothing, and predicts
 the safe message (utter_default: the check cannot be finished, call the clinic),
-then listening. It does not rewind the client's message (action_default_fallback
-would): in Rasa 3.6 a rewind after a form step also drops the active form. The
-form stays active, so the next message resumes the check where it was.
+then listening. It also makes sure the assistant listens after its own "cannot
+continue" and "please rephrase" messages (RulePolicy would predict its core
+fallback again and again when no rule covers what follows them).
+
+It does not rewind the client's message (action_default_fallback would): in Rasa
+3.6 a rewind after a form step also drops the active form. The form stays active,
+so the next message resumes the check where it was.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ class FailSafePolicy(Policy):
             POLICY_PRIORITY: FAIL_SAFE_PRIORITY,
             "watched_actions": [],
             "safe_message": "utter_default",
+            "listen_after": [],
         }
 
     def train(
@@ -58,11 +63,11 @@ class FailSafePolicy(Policy):
         **kwargs: Any,
     ) -> PolicyPrediction:
         probabilities = self._default_predictions(domain)
-        latest = latest_actions(tracker.events)
-        watched, safe_message = self.config["watched_actions"], self.config["safe_message"]
-        if latest[-1:] and latest[-1] in watched:
-            next_action = safe_message
-        elif latest[-2:-1] and latest[-2] in watched and latest[-1] == safe_message:
+        last = latest_actions(tracker.events)[-1:]
+        listen_after = [self.config["safe_message"], *self.config["listen_after"]]
+        if last and last[0] in self.config["watched_actions"]:
+            next_action = self.config["safe_message"]
+        elif last and last[0] in listen_after:
             next_action = ACTION_LISTEN_NAME
         else:
             return self._prediction(probabilities)

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 py=$(scripts/find-python310)
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+trap 'rm -rf "$tmp" build ./*.egg-info' EXIT
 "$py" -m venv "$tmp/venv"
 "$tmp/venv/bin/pip" install --quiet --upgrade pip
 "$tmp/venv/bin/pip" install --quiet ".[dev]"

@@ -22,7 +22,8 @@ DOMAIN = Domain.load(str(ROOT / "domain"))
 
 @pytest.fixture
 def policy(tmp_path):
-    config = {**FailSafePolicy.get_default_config(), "watched_actions": WATCHED}
+    config = {**FailSafePolicy.get_default_config(), "watched_actions": WATCHED,
+              "listen_after": ["utter_please_rephrase"]}
     return FailSafePolicy.create(
         config, LocalModelStorage(tmp_path), Resource("fail_safe"),
         ExecutionContext(GraphSchema({})),
@@ -56,6 +57,12 @@ def test_after_the_safe_message_the_assistant_listens(policy):
     assert predicted(policy, events) == ACTION_LISTEN_NAME
 
 
+def test_after_asking_to_rephrase_the_assistant_listens(policy):
+    events = [*client_says_no(), ActionExecuted("utter_please_rephrase"),
+              BotUttered("Sorry, I didn't understand that.")]
+    assert predicted(policy, events) == ACTION_LISTEN_NAME
+
+
 def test_the_safe_message_outranks_the_forms_listen_prediction(policy):
     assert prediction(policy, [*client_says_no(),
                                ActionExecuted("precheck_form")]).is_no_user_prediction
@@ -67,10 +74,10 @@ def test_a_watched_action_that_answered_is_left_alone(policy):
     assert predicted(policy, events) is None
 
 
-def test_goodbye_in_the_middle_of_the_check_is_left_to_the_rules(policy):
+def test_after_goodbye_in_the_middle_of_the_check_the_assistant_listens(policy):
     events = [*client_says_no(), ActionExecuted("action_deactivate_loop"),
               ActionExecuted("utter_default"), BotUttered("call the clinic")]
-    assert predicted(policy, events) is None
+    assert predicted(policy, events) == ACTION_LISTEN_NAME
 
 
 @pytest.mark.parametrize("action", ["utter_welcome", ACTION_LISTEN_NAME, "action_explain_term"])
@@ -82,6 +89,7 @@ def test_production_watches_the_form_the_advice_and_the_summary():
     config = yaml.safe_load((ROOT / "config.yml").read_text())
     fail_safe = next(p for p in config["policies"] if p["name"] == "safeguards.FailSafePolicy")
     assert set(fail_safe["watched_actions"]) == set(WATCHED)
+    assert fail_safe["listen_after"] == ["utter_please_rephrase"]
 
 
 def test_it_outranks_the_rule_policy(policy):
