@@ -13,13 +13,16 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
+from typing import IO
 
 ROOT = Path(__file__).resolve().parent.parent
 MODELS = ROOT / "models"
@@ -70,6 +73,42 @@ def quiet_env(extra: dict[str, str]) -> dict[str, str]:
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     env.update(extra)
     return env
+
+
+# A Python warning: "path.py:12: SomeWarning: message", its indented source line and
+# any continuation lines. Sanic re-enables DeprecationWarnings at import, overriding
+# PYTHONWARNINGS, so the servers' output is filtered instead. Log records (they start
+# with a date) and tracebacks always pass.
+WARNING_HEADER = re.compile(r"^\S+\.py:\d+: \w*Warning: ")
+PASSES_ALWAYS = re.compile(r"^(\d{4}-\d\d-\d\d|Traceback|\w+(Error|Exception)\b)")
+
+
+def launch(command: list[str], conf: dict[str, str], interactive: bool = False) -> subprocess.Popen:
+    """Starts a Rasa process whose output reaches this terminal without Python warnings.
+
+    A server gets its own session (stop() ends its whole group) and both output streams
+    filtered; an interactive one keeps the terminal and only its stderr is filtered."""
+    if interactive:
+        pipes = {"stderr": subprocess.PIPE}
+    else:
+        pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.STDOUT}
+    process = subprocess.Popen(command, cwd=ROOT, env=quiet_env(conf), text=True,
+                               errors="replace", start_new_session=not interactive, **pipes)
+    threading.Thread(target=forward_without_warnings,
+                     args=(process.stdout or process.stderr,), daemon=True).start()
+    return process
+
+
+def forward_without_warnings(stream: IO[str]) -> None:
+    in_warning = False
+    for line in stream:
+        if WARNING_HEADER.match(line):
+            in_warning = True
+        elif PASSES_ALWAYS.match(line):
+            in_warning = False
+        if not in_warning:
+            sys.stdout.write(line)
+            sys.stdout.flush()
 
 
 def model_fingerprint() -> str:
@@ -145,22 +184,19 @@ def require_free_ports(ports: dict[str, str]) -> None:
 
 
 def start_action_server(conf: dict[str, str]) -> subprocess.Popen:
-    return subprocess.Popen(
-        [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions",
-         "--port", conf["ACTION_PORT"]],
-        cwd=ROOT, env=quiet_env(conf), start_new_session=True,
-    )
+    return launch([str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions",
+                   "--quiet", "--port", conf["ACTION_PORT"]], conf)
 
 
 def start_rasa_server(conf: dict[str, str], model: Path) -> subprocess.Popen:
     command = [
-        str(VENV_BIN / "rasa"), "run", "--model", str(model),
+        str(VENV_BIN / "rasa"), "run", "--quiet", "--model", str(model),
         "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
         "--port", conf["RASA_PORT"], "--cors", *conf["CORS_ORIGINS"].split(),
     ]
     if conf["RASA_API_TOKEN"]:
         command += ["--enable-api", "--auth-token", conf["RASA_API_TOKEN"]]
-    return subprocess.Popen(command, cwd=ROOT, env=quiet_env(conf), start_new_session=True)
+    return launch(command, conf)
 
 
 def wait_until_healthy(url: str, process: subprocess.Popen, what: str) -> None:
@@ -189,8 +225,13 @@ def stop(processes: list[subprocess.Popen]) -> None:
 
 
 def interrupt(*_: object) -> None:
-    """SIGTERM (from a script or CI) stops the servers the same way Ctrl-C does."""
+    """SIGTERM (a script, CI) or SIGHUP (a closed terminal) stop the servers as Ctrl-C does."""
     raise KeyboardInterrupt
+
+
+def stop_on_signals() -> None:
+    signal.signal(signal.SIGTERM, interrupt)
+    signal.signal(signal.SIGHUP, interrupt)
 
 
 def serve() -> int:
@@ -199,8 +240,8 @@ def serve() -> int:
     model = ensure_model()
     STATE.mkdir(exist_ok=True)
     started = time.monotonic()
+    stop_on_signals()
     processes = {"actions": start_action_server(conf), "rasa": start_rasa_server(conf, model)}
-    signal.signal(signal.SIGTERM, interrupt)
     try:
         wait_until_healthy(f"http://localhost:{conf['ACTION_PORT']}/health",
                            processes["actions"], "action server")
@@ -258,18 +299,21 @@ def shell() -> int:
     conf = settings()
     require_free_ports({"action server": conf["ACTION_PORT"]})
     model = ensure_model()
+    stop_on_signals()
     actions = start_action_server(conf)
     try:
         wait_until_healthy(f"http://localhost:{conf['ACTION_PORT']}/health", actions,
                            "action server")
-        return subprocess.call(
-            [str(VENV_BIN / "rasa"), "shell", "--model", str(model),
-             "--endpoints", "endpoints.yml"],
-            cwd=ROOT, env=quiet_env(conf),
-        )
+        # The conversation needs the terminal; only its stderr (warnings) is filtered.
+        conversation = launch([str(VENV_BIN / "rasa"), "shell", "--quiet", "--model",
+                               str(model), "--endpoints", "endpoints.yml"], conf,
+                              interactive=True)
+        return conversation.wait()
     except RuntimeError as problem:
         print(f"error: {problem}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        return 0
     finally:
         stop([actions])
 

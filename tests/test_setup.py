@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -67,3 +68,26 @@ def test_a_failed_training_shows_the_reason_not_the_noise(tmp_path, capsys):
     assert "training failed" in err
     assert "InvalidDomain: Slot 'fever' has no mappings." in err
     assert "Pyparsing" not in err
+
+
+def test_ctrl_c_stops_both_servers_cleanly(trained_model, tmp_path):
+    rasa_port, action_port = free_port(), free_port()
+    env = {**os.environ, "RASA_PORT": str(rasa_port), "ACTION_PORT": str(action_port),
+           "TRACKER_DB": str(tmp_path / "conversations.db")}
+    process = subprocess.Popen([sys.executable, "scripts/stack.py", "serve"], cwd=ROOT, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    output = []
+    for line in process.stdout:
+        output.append(line)
+        if line.startswith("Ctrl-C stops both servers") or process.poll() is not None:
+            break
+    process.send_signal(signal.SIGINT)
+    output.append(process.communicate(timeout=60)[0])
+    text = "".join(output)
+    assert process.returncode == 0, text
+    assert "Warning" not in text  # library noise stays out of the terminal
+    for port in (rasa_port, action_port):
+        with socket.socket() as probe:
+            # Binding fails while a server still listens (SO_REUSEADDR only skips TIME_WAIT).
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(("127.0.0.1", port))

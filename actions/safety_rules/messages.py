@@ -52,7 +52,9 @@ def client_message(decision: Decision, clinic_phone: str | None) -> str:
     why = [r.client_text for r in reasons if r not in not_ruled_out]
     if why:
         parts.append(_bullets("Why:", why))
-    if not_ruled_out:
+    # With a red flag confirmed the check stops before asking the others; listing those
+    # as "not ruled out" would only bury the one instruction that matters.
+    if not_ruled_out and not _red_flag_confirmed(reasons):
         parts.append(_bullets(_NOT_RULED_OUT, [_TOPIC[r.rule_id] for r in not_ruled_out]))
     parts.append(_CLIENT_NEXT_STEP[situation])
     if decision.outcome is not Level.POSTPONE:
@@ -60,6 +62,10 @@ def client_message(decision: Decision, clinic_phone: str | None) -> str:
     # A missing phone slot must not print "None" into a safety message.
     parts.append(_DISCLAIMER.format(phone=f": {clinic_phone}" if clinic_phone else ""))
     return "\n\n".join(parts)
+
+
+def _red_flag_confirmed(reasons: list[Reason]) -> bool:
+    return any(r.level is Level.URGENT and r.confirmed for r in reasons)
 
 
 def therapist_summary(decision: Decision, report: ClientReport) -> str:

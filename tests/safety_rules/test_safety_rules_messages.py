@@ -167,6 +167,16 @@ def test_red_flags_we_could_not_rule_out_are_grouped_under_one_emergency_advice(
     assert "- signs of a stroke" in message
 
 
+def test_a_confirmed_red_flag_is_not_buried_under_the_signs_the_check_stopped_before():
+    message = message_for(chest_pain_or_breathlessness="yes", stroke_signs="unknown",
+                          sudden_severe_headache="unknown")
+
+    assert message.startswith(URGENT_HEADLINE)
+    assert "chest pain" in message
+    assert "If you have any of them now" not in message
+    assert "signs of a stroke" not in message
+
+
 def test_postpone_message_asks_to_rebook_and_lists_no_session_precautions():
     message = message_for(active_flare_up="yes", first_massage="yes", spasticity="yes")
 
