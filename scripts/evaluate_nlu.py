@@ -19,6 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import yaml  # noqa: E402
+
 from clinical_nlu.evaluate import load_set, report, score  # noqa: E402
 
 HELDOUT = ROOT / "tests" / "clinical_nlu" / "heldout.yml"
@@ -39,19 +41,39 @@ def parse_all(model: Path, texts: list[str]) -> dict[str, dict]:
     return asyncio.run(parse())
 
 
+def normalised(text: str) -> str:
+    return text.lower().strip(" .!?")
+
+
+def training_texts() -> set[str]:
+    texts = set()
+    for file in (ROOT / "data" / "nlu").glob("*.yml"):
+        for block in yaml.safe_load(file.read_text())["nlu"]:
+            texts.update(normalised(line.strip()[2:]) for line in block["examples"].splitlines())
+    return texts
+
+
 def intent_scores(items: list[dict], parsed: dict[str, dict]) -> dict:
+    """Accuracy over the whole set, and over the utterances not also in the training data
+    (short answers such as "yes" are in both; the second number is the fairer one)."""
+    seen = training_texts()
     confusions: Counter = Counter()
-    correct = 0
+    correct = {True: 0, False: 0}
+    count = {True: 0, False: 0}
     for item in items:
         gold = INTENT_NAMES.get(item["intent"], item["intent"])
         guess = parsed[item["text"]]["intent"]["name"]
-        correct += gold == guess
+        unseen = normalised(item["text"]) not in seen
+        count[unseen] += 1
+        correct[unseen] += gold == guess
         if gold != guess:
             confusions[(gold, guess)] += 1
     dangerous = sum(n for pair, n in confusions.items() if pair in DANGEROUS)
     return {
-        "intent_accuracy": round(correct / len(items), 4),
+        "intent_accuracy": round(sum(correct.values()) / len(items), 4),
+        "intent_accuracy_unseen": round(correct[True] / max(count[True], 1), 4),
         "utterances": len(items),
+        "unseen_utterances": count[True],
         "dangerous_confusions": dangerous,
         "top_confusions": [f"{g} -> {p}: {n}" for (g, p), n in confusions.most_common(8)],
     }

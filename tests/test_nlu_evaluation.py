@@ -28,6 +28,7 @@ def test_no_yes_or_not_sure_is_read_as_a_no(heldout):
 
 def test_intent_accuracy_floor(heldout):
     assert heldout["intents"]["intent_accuracy"] >= 0.90, heldout["intents"]
+    assert heldout["intents"]["intent_accuracy_unseen"] >= 0.88, heldout["intents"]
 
 
 def test_findings_and_context_through_the_whole_pipeline(heldout):

@@ -17,7 +17,7 @@ SAFE_MESSAGE = "can't finish the check right now"
 
 
 def action_server_pid(port: int) -> int:
-    found = subprocess.run(["pgrep", "-f", f"run actions --actions actions --port {port}$"],
+    found = subprocess.run(["pgrep", "-f", f"run actions .*--port {port}$"],
                            capture_output=True, text=True).stdout.split()
     assert found, "no action server process"
     return int(found[0])
