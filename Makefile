@@ -6,8 +6,8 @@ STAMP := $(VENV)/.installed-$(shell sha256sum requirements.lock | cut -c1-16)
 
 .PHONY: run test shell setup model lint validate test-flows lock clean
 
-run: setup ## set up, train if needed, serve on http://localhost:5005 until Ctrl-C
-	@$(PY) scripts/stack.py serve
+run: setup ## set up, train if needed, serve (REST :5005, demo page :8080) until Ctrl-C
+	@$(PY) scripts/stack.py serve --demo-page
 
 test: setup ## set up, then run the whole test suite
 	@$(PY) -m pytest

@@ -18,10 +18,12 @@ from typing import Any
 from actions.questions import FREE_TEXT, NO, RED_FLAGS, SCREENS, UNKNOWN, YES
 
 INTENT_ANSWERS = {"affirm": YES, "deny": NO, "unsure": UNKNOWN}
-# "yes my neuro said it's fine": a clear yes or no word opening a message with no
-# symptom in it answers the question, over the intent DIET guessed ("no fever but ..."
-# is a statement, not an answer to the question asked; "no idea" is no answer; and a
-# "not sure" intent always stays unknown).
+# A yes or no that DIET is not sure of is no answer: asked again, then "unknown".
+# (Gibberish such as "lalala" came out as a 0.63 "deny".)
+ANSWER_CONFIDENCE = 0.8
+# "yes my neuro said it's fine": a clear yes or no word opening a bare answer answers
+# the question, over the intent DIET guessed ("no idea" is no answer, and a "not sure"
+# intent always stays unknown).
 LEADING_WORDS = {
     **dict.fromkeys(("yes", "yeah", "yep", "yup", "yea", "yeh", "yess", "ya", "y"), YES),
     **dict.fromkeys(("no", "nope", "nah", "n", "noo"), NO),
@@ -107,7 +109,13 @@ def body_parts(entities: Iterable[Mapping[str, Any]]) -> list[str]:
 def answer_to_question(
     question: str | None, message: Mapping[str, Any], stated: Mapping[str, Any]
 ) -> Any:
-    """The answer to the question just asked, or None if the message gave none."""
+    """The answer to the question just asked, or None if the message gave none.
+
+    A message that states something about other questions ("no fever" in reply to the
+    numbness question) is about those: its yes or no does not answer this one, which
+    is asked again. Findings that answer nothing (someone else's, past, what-if) do not
+    count: "no, my sister has flu" is a plain no.
+    """
     if question is None:
         return None
     if question in stated:
@@ -122,9 +130,11 @@ def answer_to_question(
             return NO if onset[0].get("role") == "long_standing" else YES
     if intent == "unsure":
         return UNKNOWN
-    has_findings = any(e.get("entity") == "finding" for e in entities)
-    leading = None if has_findings else leading_answer(message.get("text") or "")
-    return leading or INTENT_ANSWERS.get(intent)
+    if stated:
+        return None
+    confident = (message.get("intent") or {}).get("confidence", 1.0) >= ANSWER_CONFIDENCE
+    leading = leading_answer(message.get("text") or "")
+    return leading or (INTENT_ANSWERS.get(intent) if confident else None)
 
 
 def leading_answer(text: str) -> str | None:

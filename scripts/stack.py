@@ -49,14 +49,16 @@ def settings() -> dict[str, str]:
     """The runtime configuration, from the environment with embedded defaults."""
     rasa_port = os.environ.get("RASA_PORT", "5005")
     action_port = os.environ.get("ACTION_PORT", "5055")
+    demo_port = os.environ.get("DEMO_PORT", "8080")
     return {
         "RASA_PORT": rasa_port,
         "ACTION_PORT": action_port,
+        "DEMO_PORT": demo_port,
         "ACTION_ENDPOINT_URL": os.environ.get(
             "ACTION_ENDPOINT_URL", f"http://localhost:{action_port}/webhook"
         ),
         "TRACKER_DB": os.environ.get("TRACKER_DB", str(STATE / "conversations.db")),
-        "CORS_ORIGINS": os.environ.get("CORS_ORIGINS", "http://localhost:8080"),
+        "CORS_ORIGINS": os.environ.get("CORS_ORIGINS", f"http://localhost:{demo_port}"),
         "RASA_API_TOKEN": os.environ.get("RASA_API_TOKEN", ""),
     }
 
@@ -199,6 +201,12 @@ def start_rasa_server(conf: dict[str, str], model: Path) -> subprocess.Popen:
     return launch(command, conf)
 
 
+def start_demo_page(conf: dict[str, str]) -> subprocess.Popen:
+    """The demo clinic page with the chat widget (widget/), for trying the assistant."""
+    return launch([sys.executable, "-m", "widget.serve", "--port", conf["DEMO_PORT"],
+                   "--server", f"http://localhost:{conf['RASA_PORT']}"], conf)
+
+
 def wait_until_healthy(url: str, process: subprocess.Popen, what: str) -> None:
     deadline = time.monotonic() + STARTUP_TIMEOUT_S
     while time.monotonic() < deadline:
@@ -234,20 +242,25 @@ def stop_on_signals() -> None:
     signal.signal(signal.SIGHUP, interrupt)
 
 
-def serve() -> int:
+def serve(demo_page: bool) -> int:
     conf = settings()
-    require_free_ports({"Rasa server": conf["RASA_PORT"], "action server": conf["ACTION_PORT"]})
+    ports = {"Rasa server": conf["RASA_PORT"], "action server": conf["ACTION_PORT"]}
+    if demo_page:
+        ports["demo page"] = conf["DEMO_PORT"]
+    require_free_ports(ports)
     model = ensure_model()
     STATE.mkdir(exist_ok=True)
     started = time.monotonic()
     stop_on_signals()
     processes = {"actions": start_action_server(conf), "rasa": start_rasa_server(conf, model)}
+    if demo_page:
+        processes["demo page"] = start_demo_page(conf)
     try:
         wait_until_healthy(f"http://localhost:{conf['ACTION_PORT']}/health",
                            processes["actions"], "action server")
         wait_until_healthy(f"http://localhost:{conf['RASA_PORT']}/", processes["rasa"],
                            "Rasa server")
-        print(describe(conf, time.monotonic() - started), flush=True)
+        print(describe(conf, time.monotonic() - started, demo_page), flush=True)
         return supervise(processes, conf)
     except RuntimeError as problem:
         print(f"error: {problem}", file=sys.stderr)
@@ -282,10 +295,12 @@ def supervise(processes: dict[str, subprocess.Popen], conf: dict[str, str]) -> i
         processes["actions"] = start_action_server(conf)
 
 
-def describe(conf: dict[str, str], seconds: float) -> str:
+def describe(conf: dict[str, str], seconds: float, demo_page: bool) -> str:
     port = conf["RASA_PORT"]
+    demo = [f"  demo clinic page  http://localhost:{conf['DEMO_PORT']}/ (the chat widget)"]
     return "\n".join([
         f"ready in {seconds:.0f} s:",
+        *(demo if demo_page else []),
         f"  assistant (REST)  http://localhost:{port}/webhooks/rest/webhook",
         f"  action server     {conf['ACTION_ENDPOINT_URL']}",
         f"  conversations     {conf['TRACKER_DB']} (SQLite)",
@@ -321,11 +336,13 @@ def shell() -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("command", choices=["model", "serve", "shell"])
-    command = parser.parse_args().command
-    if command == "model":
+    parser.add_argument("--demo-page", action="store_true",
+                        help="serve: also serve the demo clinic page with the chat widget")
+    args = parser.parse_args()
+    if args.command == "model":
         ensure_model()
         return 0
-    return serve() if command == "serve" else shell()
+    return serve(args.demo_page) if args.command == "serve" else shell()
 
 
 if __name__ == "__main__":

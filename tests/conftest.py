@@ -1,4 +1,5 @@
-"""Shared fixtures: the trained model (trained once, only when its inputs changed)."""
+"""Shared fixtures: the trained model (trained once, only when its inputs changed) and
+one real assistant for the whole session (started on first use)."""
 
 from __future__ import annotations
 
@@ -26,3 +27,15 @@ def trained_model() -> Path:
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     return next((ROOT / "models").glob("precheck-*.tar.gz"))
+
+
+@pytest.fixture(scope="session")
+def assistant(tmp_path_factory):
+    from tests.server.conftest import start_assistant
+
+    server = start_assistant(tmp_path_factory.mktemp("assistant"))
+    try:
+        yield server
+    finally:
+        server.process.terminate()
+        server.process.wait(timeout=60)

@@ -20,8 +20,9 @@ FINDING_SLOTS = {
 ALL_RED_FLAGS_NO = {flag: "no" for flag in questions.RED_FLAGS}
 
 
-def message(intent=None, text="", entities=()):
-    return {"intent": {"name": intent}, "text": text, "entities": list(entities)}
+def message(intent=None, text="", entities=(), confidence=1.0):
+    return {"intent": {"name": intent, "confidence": confidence}, "text": text,
+            "entities": list(entities)}
 
 
 def finding(value, role="present"):
@@ -204,3 +205,30 @@ def test_a_leading_no_before_a_symptom_is_not_an_answer_to_the_question():
 def test_the_leading_word_beats_affirm_or_deny_but_never_not_sure(intent, text, answer):
     turn = understand(message(intent, text), ALL_RED_FLAGS_NO, "relapse_cleared", FINDING_SLOTS)
     assert turn.updates["relapse_cleared"] == answer
+
+
+@pytest.mark.parametrize("intent", ["deny", "affirm", "inform"])
+def test_a_statement_about_another_question_does_not_answer_this_one(intent):
+    turn = understand(message(intent, "no fever", [finding("fever", "negated")]),
+                      ALL_RED_FLAGS_NO, "sensory_change", FINDING_SLOTS)
+    assert turn.updates == {"fever": "no"}  # numbness is asked again, not assumed absent
+    assert turn.messages == []
+
+
+@pytest.mark.parametrize("role", ["other_person", "historical", "hypothetical"])
+def test_context_only_findings_leave_a_plain_no_standing(role):
+    turn = understand(message("deny", "no, my sister has flu", [finding("infection", role)]),
+                      ALL_RED_FLAGS_NO, "infection_signs", FINDING_SLOTS)
+    assert turn.updates == {"infection_signs": "no"}
+
+
+def test_a_yes_or_no_diet_is_unsure_of_is_no_answer():
+    turn = understand(message("deny", "lalala", confidence=0.63), ALL_RED_FLAGS_NO, "fever",
+                      FINDING_SLOTS)
+    assert turn.updates == {"unclear_answer": "fever"}
+
+
+def test_an_explicit_no_needs_no_confidence():
+    turn = understand(message("deny", "no", confidence=0.5), ALL_RED_FLAGS_NO, "fever",
+                      FINDING_SLOTS)
+    assert turn.updates == {"fever": "no"}

@@ -1,7 +1,7 @@
-"""One real assistant (Rasa server + action server) for the whole test session.
+"""The real assistant's client side: what the server tests and browser tests use.
 
-Started with scripts/stack.py, exactly as `make run` starts it, on free ports and
-with a throw-away SQLite tracker store, so a running `make run` is not disturbed.
+The `assistant` fixture itself is in tests/conftest.py: one assistant for the whole
+test session, shared by tests/server and tests/browser.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ class Assistant:
     action_port: int
     process: subprocess.Popen
     log: Path
+    page_ports: tuple[int, int] = (0, 0)  # origins CORS allows, for the demo pages
 
     def say(self, sender: str, text: str) -> list[dict]:
         response = requests.post(f"{self.url}/webhooks/rest/webhook",
@@ -53,24 +54,23 @@ class Assistant:
         return f"test-{uuid.uuid4().hex[:12]}"
 
 
-@pytest.fixture(scope="session")
-def assistant(tmp_path_factory) -> Assistant:
-    state = tmp_path_factory.mktemp("assistant")
+def start_assistant(state: Path) -> Assistant:
+    """Starts scripts/stack.py serve (as `make run` does) on free ports, with a throw-away
+    SQLite tracker store, so a running `make run` is not disturbed."""
     rasa_port, action_port = free_port(), free_port()
+    page_ports = (free_port(), free_port())
     token = uuid.uuid4().hex
     env = {**os.environ, "RASA_PORT": str(rasa_port), "ACTION_PORT": str(action_port),
-           "TRACKER_DB": str(state / "conversations.db"), "RASA_API_TOKEN": token}
+           "TRACKER_DB": str(state / "conversations.db"), "RASA_API_TOKEN": token,
+           "CORS_ORIGINS": " ".join(f"http://localhost:{port}" for port in page_ports)}
     log = state / "servers.log"
     with log.open("w") as out:
         process = subprocess.Popen([sys.executable, "scripts/stack.py", "serve"], cwd=ROOT,
                                    env=env, stdout=out, stderr=subprocess.STDOUT)
-    server = Assistant(f"http://localhost:{rasa_port}", token, action_port, process, log)
-    try:
-        wait_for_ready(server)
-        yield server
-    finally:
-        process.terminate()
-        process.wait(timeout=60)
+    server = Assistant(f"http://localhost:{rasa_port}", token, action_port, process, log,
+                       page_ports)
+    wait_for_ready(server)
+    return server
 
 
 def wait_for_ready(server: Assistant) -> None:
