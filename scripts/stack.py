@@ -11,6 +11,7 @@ exactly what a clinic runs. Subcommands:
 from __future__ import annotations
 
 import argparse
+import fcntl
 import hashlib
 import os
 import re
@@ -130,10 +131,26 @@ def ensure_model() -> Path:
     """Returns the trained model for the current inputs, training it only if missing."""
     fingerprint = model_fingerprint()
     model = MODELS / f"precheck-{fingerprint}.tar.gz"
-    if model.exists():
-        print(f"model: up to date ({model.relative_to(ROOT)})", flush=True)
-        return model
     MODELS.mkdir(exist_ok=True)
+    # One training at a time: `make run` and `make test` started together after a data
+    # change would otherwise both write the same model file.
+    with (MODELS / ".training.lock").open("w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print("model: another process is training; waiting for it ...", flush=True)
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        if model.exists():
+            print(f"model: up to date ({model.relative_to(ROOT)})", flush=True)
+            return model
+        train(model)
+    for old in MODELS.glob("precheck-*.tar.gz"):
+        if old != model:
+            old.unlink()
+    return model
+
+
+def train(model: Path) -> None:
     STATE.mkdir(exist_ok=True)
     log = STATE / "train.log"
     print("model: training data, domain or config changed; training (about 2 minutes) ...",
@@ -150,10 +167,6 @@ def ensure_model() -> Path:
         sys.exit(1)
     print(f"model: trained in {time.monotonic() - started:.0f} s ({model.relative_to(ROOT)})",
           flush=True)
-    for old in MODELS.glob("precheck-*.tar.gz"):
-        if old != model:
-            old.unlink()
-    return model
 
 
 def report_training_failure(log: Path) -> None:

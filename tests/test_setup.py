@@ -91,3 +91,17 @@ def test_ctrl_c_stops_both_servers_cleanly(trained_model, tmp_path):
             # Binding fails while a server still listens (SO_REUSEADDR only skips TIME_WAIT).
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             probe.bind(("127.0.0.1", port))
+
+
+def test_a_second_training_waits_for_the_first(trained_model):
+    import fcntl
+
+    with (ROOT / "models" / ".training.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # as a training in progress holds it
+        waiting = subprocess.Popen([sys.executable, "scripts/stack.py", "model"], cwd=ROOT,
+                                   stdout=subprocess.PIPE, text=True)
+        first_line = waiting.stdout.readline()
+        assert "another process is training; waiting" in first_line
+        assert waiting.poll() is None
+    assert "up to date" in waiting.communicate(timeout=60)[0]
+    assert waiting.returncode == 0
