@@ -1,0 +1,1 @@
+"""Input channels of the assistant that need more than Rasa's configuration."""
