@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -13,11 +12,6 @@ from actions import questions, understanding
 from clinical_nlu.vocabulary import finding_slots
 
 REQUESTED_SLOT = "requested_slot"
-
-
-@lru_cache(maxsize=1)
-def _finding_slots() -> dict[str, str]:
-    return finding_slots()
 
 
 class ValidatePrecheckForm(Action):
@@ -51,11 +45,11 @@ class ValidatePrecheckForm(Action):
     ) -> dict[str, Any] | None:
         question = tracker.get_slot(REQUESTED_SLOT)
         if question is None:  # the form starts: use what the client already said
-            return understanding.understand_history(_session_messages(tracker), _finding_slots())
+            return understanding.understand_history(_session_messages(tracker), finding_slots())
         if _form_rejected_latest_message(tracker):
             return {}  # back from a digression: nothing new to read, ask again
         turn = understanding.understand(
-            tracker.latest_message, tracker.slots, question, _finding_slots()
+            tracker.latest_message, tracker.slots, question, finding_slots()
         )
         if turn is None:
             return None

@@ -35,6 +35,14 @@ def open_widget(page: Page) -> Locator:
     return dialog
 
 
+def start_check(page: Page) -> Locator:
+    """Opens the widget and consents; returns the dialog once the first question came."""
+    dialog = open_widget(page)
+    dialog.get_by_role("button", name="Yes, let's start").click()
+    wait_for_reply(dialog)
+    return dialog
+
+
 def conversation(dialog: Locator) -> Locator:
     return dialog.get_by_role("log", name="Conversation")
 
@@ -156,9 +164,7 @@ def test_the_same_check_with_the_keyboard_only(site, new_page):
 
 def test_urgent_care_is_shown_first_with_the_emergency_instruction(site, new_page):
     page = new_page(site.page_url)
-    dialog = open_widget(page)
-    dialog.get_by_role("button", name="Yes, let's start").click()
-    wait_for_reply(dialog)
+    dialog = start_check(page)
     tap(dialog, "Yes")
     tap(dialog, "Face, arm or speech problem")
 
@@ -174,9 +180,7 @@ def test_urgent_care_is_shown_first_with_the_emergency_instruction(site, new_pag
 
 def test_a_reload_keeps_the_transcript_and_clearing_removes_it(site, new_page):
     page = new_page(site.page_url)
-    dialog = open_widget(page)
-    dialog.get_by_role("button", name="Yes, let's start").click()
-    wait_for_reply(dialog)
+    dialog = start_check(page)
     tap(dialog, "No")
     tap(dialog, "No")
     log = conversation(dialog)
@@ -306,9 +310,7 @@ def test_an_unreachable_assistant_shows_the_clinic_phone(site, new_page, failure
 
 def test_axe_finds_no_wcag_aa_violation_in_the_open_widget(site, new_page):
     page = new_page(site.page_url)
-    dialog = open_widget(page)
-    dialog.get_by_role("button", name="Yes, let's start").click()
-    wait_for_reply(dialog)
+    dialog = start_check(page)
     tap(dialog, "No")
     box = dialog.get_by_role("textbox", name="Your message")
     box.fill("I am not sure what you mean")
@@ -320,9 +322,7 @@ def test_axe_finds_no_wcag_aa_violation_in_the_open_widget(site, new_page):
 
 def test_axe_finds_no_violation_on_the_advice_cards(site, new_page):
     page = new_page(site.page_url)
-    dialog = open_widget(page)
-    dialog.get_by_role("button", name="Yes, let's start").click()
-    wait_for_reply(dialog)
+    dialog = start_check(page)
     tap(dialog, "Yes")
     tap(dialog, "Face, arm or speech problem")
     expect(dialog.get_by_role("article", name="Get medical help now")).to_be_visible()
@@ -332,9 +332,7 @@ def test_axe_finds_no_violation_on_the_advice_cards(site, new_page):
 def test_a_light_clinic_colour_still_meets_contrast(site, new_page):
     url = site.demo_page(port=site.alt_port, primary_color="#ffd54f")   # light yellow
     page = new_page(url)
-    dialog = open_widget(page)
-    dialog.get_by_role("button", name="Yes, let's start").click()
-    wait_for_reply(dialog)
+    dialog = start_check(page)
     tap(dialog, "No")
     dialog.get_by_role("textbox", name="Your message").focus()
     assert run_axe(page) == []
@@ -373,9 +371,7 @@ def test_the_typing_indicator_is_a_status_and_respects_reduced_motion(site, new_
 
 def test_at_320_px_wide_nothing_scrolls_sideways(site, new_page):
     page = new_page(site.page_url, width=320, height=640)
-    dialog = open_widget(page)
-    dialog.get_by_role("button", name="Yes, let's start").click()
-    wait_for_reply(dialog)
+    dialog = start_check(page)
     box = dialog.get_by_role("textbox", name="Your message")
     box.fill("Numbness" * 12)   # one long unbroken word
     box.press("Enter")
