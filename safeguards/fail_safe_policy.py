@@ -63,11 +63,11 @@ class FailSafePolicy(Policy):
         **kwargs: Any,
     ) -> PolicyPrediction:
         probabilities = self._default_predictions(domain)
-        last = latest_actions(tracker.events)[-1:]
+        last = last_action(tracker.events)
         listen_after = [self.config["safe_message"], *self.config["listen_after"]]
-        if last and last[0] in self.config["watched_actions"]:
+        if last in self.config["watched_actions"]:
             next_action = self.config["safe_message"]
-        elif last and last[0] in listen_after:
+        elif last in listen_after:
             next_action = ACTION_LISTEN_NAME
         else:
             return self._prediction(probabilities)
@@ -77,15 +77,11 @@ class FailSafePolicy(Policy):
         return self._prediction(probabilities, is_no_user_prediction=True)
 
 
-def latest_actions(events: list[Event]) -> list[str]:
-    """The run of actions at the end of the conversation (bot messages skipped), oldest
-    first. A watched action that succeeded is followed by its slot events, so it can only
-    end this run if it failed."""
-    actions: list[str] = []
+def last_action(events: list[Event]) -> str | None:
+    """The last action, if nothing but bot messages came after it. A watched action that
+    succeeded is followed by its slot events, so it is only returned if it failed."""
     for event in reversed(events):
         if isinstance(event, BotUttered):
             continue
-        if not isinstance(event, ActionExecuted) or not event.action_name:
-            break
-        actions.insert(0, event.action_name)
-    return actions
+        return event.action_name if isinstance(event, ActionExecuted) else None
+    return None
