@@ -58,6 +58,7 @@ def intent_scores(items: list[dict], parsed: dict[str, dict]) -> dict:
     (short answers such as "yes" are in both; the second number is the fairer one)."""
     seen = training_texts()
     confusions: Counter = Counter()
+    errors = []
     correct = {True: 0, False: 0}
     count = {True: 0, False: 0}
     for item in items:
@@ -68,6 +69,7 @@ def intent_scores(items: list[dict], parsed: dict[str, dict]) -> dict:
         correct[unseen] += gold == guess
         if gold != guess:
             confusions[(gold, guess)] += 1
+            errors.append(f"{gold} -> {guess}: {item['text']}")
     dangerous = sum(n for pair, n in confusions.items() if pair in DANGEROUS)
     return {
         "intent_accuracy": round(sum(correct.values()) / len(items), 4),
@@ -76,6 +78,7 @@ def intent_scores(items: list[dict], parsed: dict[str, dict]) -> dict:
         "unseen_utterances": count[True],
         "dangerous_confusions": dangerous,
         "top_confusions": [f"{g} -> {p}: {n}" for (g, p), n in confusions.most_common(8)],
+        "errors": errors,
     }
 
 
@@ -90,12 +93,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("set", nargs="?", default=str(HELDOUT))
     parser.add_argument("--json", help="also write the full result here")
+    parser.add_argument("--show-errors", action="store_true",
+                        help="list each misread utterance (use on the dev set, not the held-out "
+                             "set, which must stay unseen while tuning)")
     args = parser.parse_args()
     model = next((ROOT / "models").glob("precheck-*.tar.gz"), None)
     if model is None:
         sys.exit("no trained model: run `make model` first")
     result = evaluate(model, Path(args.set))
-    print(json.dumps(result["intents"], indent=2))
+    summary = {key: value for key, value in result["intents"].items() if key != "errors"}
+    print(json.dumps(summary, indent=2))
+    if args.show_errors:
+        print("\n".join(result["intents"]["errors"]))
     print(report(Path(args.set).name, result["findings"]))
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=2, default=str))
