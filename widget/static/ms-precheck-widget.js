@@ -752,7 +752,10 @@
       connect: socket.connect,
       send: function (payload) {
         stopTimers();
-        noAnswer = window.setTimeout(function () { finish(T.noAnswer); }, TIMEOUT_MS);
+        noAnswer = window.setTimeout(function () {
+          waiting = null;   // "Try again" sends it, never a late confirmation as well
+          finish(T.noAnswer);
+        }, TIMEOUT_MS);
         if (confirmed) {
           say(payload);
         } else {
