@@ -8,6 +8,7 @@ real server until the test closes the connection.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 
@@ -253,15 +254,56 @@ def test_an_assistant_that_cannot_be_reached_over_socketio_shows_the_clinic_phon
 
 # --- Security -----------------------------------------------------------------------------
 
+def test_the_policy_lets_the_page_open_websockets_to_the_assistant_only(site, socket_page):
+    page = socket_page()
+    elsewhere = f"ws://localhost:{free_port()}"
+    directive, blocked = page.evaluate("""url => new Promise(resolve => {
+        document.addEventListener('securitypolicyviolation',
+          event => resolve([event.effectiveDirective, event.blockedURI]));
+        try { new WebSocket(url + '/socket.io/'); } catch (error) { /* refused */ }
+    })""", elsewhere)
+    assert directive == "connect-src"
+    assert blocked.startswith(elsewhere)
+    page.problems.clear()   # that refusal was the point
+    dialog = open_widget(page)   # ... while the assistant's own WebSocket is allowed
+    expect(conversation(dialog)).to_contain_text("not a medical device")
+
+
 def test_markup_typed_by_the_client_is_shown_as_text_over_socketio(socket_page):
     page = socket_page()
     alerts: list[str] = []
     page.on("dialog", lambda alert: (alerts.append(alert.message), alert.dismiss()))
     dialog = open_widget(page)
-    expect(conversation(dialog)).to_contain_text("not a medical device")
+    wait_for_reply(dialog)
     type_message(dialog, MARKUP)
 
     expect(conversation(dialog)).to_contain_text(MARKUP)
     page.wait_for_timeout(300)   # time for a (failed) image load to fire onerror
     assert page.locator("img").count() == 0
+    assert alerts == []
+
+
+def test_markup_and_an_unknown_advice_pushed_by_the_server_are_shown_as_text(relayed_page):
+    page, relay = relayed_page
+    alerts: list[str] = []
+    page.on("dialog", lambda alert: (alerts.append(alert.message), alert.dismiss()))
+    dialog = open_widget(page)
+    wait_for_reply(dialog)
+    page_side = relay.connections[0][0]
+    for message in [
+        {"text": MARKUP, "quick_replies": [{"title": "<b onmouseover=alert(2)>bold</b>",
+                                            "payload": "/affirm"}]},
+        {"text": "<script>alert(3)</script>"},
+        {"custom": {"advice": "<img src=x onerror=alert(4)>", "rules_version": "<i>1</i>"}},
+    ]:
+        page_side.send("42" + json.dumps(["bot_uttered", message]))
+
+    expect(conversation(dialog)).to_contain_text(MARKUP)
+    expect(dialog.get_by_role("button", name="<b onmouseover=alert(2)>bold</b>")).to_be_visible()
+    # An unknown advice value fails closed: call the clinic, never "go ahead".
+    card = dialog.get_by_role("article", name="Please call the clinic before your session")
+    expect(card).to_contain_text("<script>alert(3)</script>")
+    expect(card).to_contain_text("Safety rules version <i>1</i>")
+    page.wait_for_timeout(300)
+    assert page.locator("img, b, script:not([src]), i").count() == 0
     assert alerts == []
