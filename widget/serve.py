@@ -1,17 +1,19 @@
 """Serves the demo clinic page with the chat widget on it.
 
-    python -m widget.serve --port 8080 --server http://localhost:5005
+    python -m widget.serve --port 8080 --server http://localhost:5005 [--transport socketio]
 
 Standard library only. Serves exactly four things: the demo page at `/`, the widget's
 script and stylesheet, and the demo page's stylesheet; everything else is 404 (no directory
 listing). Every answer carries a Content-Security-Policy: scripts and styles only from this
-server, no inline script, and connections (fetch) only to the assistant's origin.
+server, no inline script, and connections only to the assistant's origin (fetch; with
+socket.io also its WebSocket, ws: or wss:).
 """
 
 from __future__ import annotations
 
 import argparse
 import html
+import os
 import re
 import sys
 from http import HTTPStatus
@@ -23,6 +25,7 @@ HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
 CLINIC_DOMAIN = HERE.parent / "domain" / "clinic.yml"
 DEFAULT_COLOR = "#1d5c87"
+TRANSPORTS = ("rest", "socketio")
 
 ASSETS = {
     "/ms-precheck-widget.js": ("ms-precheck-widget.js", "text/javascript; charset=utf-8"),
@@ -41,13 +44,19 @@ def origin_of(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}".lower()
 
 
-def content_security_policy(server_origin: str) -> str:
+def socket_origin(server_origin: str) -> str:
+    """The WebSocket origin of the assistant: ws: for http:, wss: for https:."""
+    return "ws" + server_origin.removeprefix("http")
+
+
+def content_security_policy(server_origin: str, transport: str = "rest") -> str:
+    sockets = f" {socket_origin(server_origin)}" if transport == "socketio" else ""
     return "; ".join([
         "default-src 'none'",
         "script-src 'self'",
         "style-src 'self'",
         "img-src 'self' data:",
-        f"connect-src {server_origin}",
+        f"connect-src {server_origin}{sockets}",
         "base-uri 'none'",
         "form-action 'none'",
         "frame-ancestors 'none'",
@@ -73,7 +82,8 @@ def clinic_from_domain(path: Path = CLINIC_DOMAIN) -> tuple[str, str]:
     return values["clinic_name"], values["clinic_phone"]
 
 
-def render_page(server: str, clinic_name: str, clinic_phone: str, primary_color: str) -> bytes:
+def render_page(server: str, clinic_name: str, clinic_phone: str, primary_color: str,
+                transport: str) -> bytes:
     template = (HERE / "demo" / "index.html").read_text(encoding="utf-8")
     page_title = clinic_name if clinic_name.lower() != "the clinic" else "Demo Massage Clinic"
     fields = {
@@ -82,6 +92,7 @@ def render_page(server: str, clinic_name: str, clinic_phone: str, primary_color:
         "clinic_phone": clinic_phone,
         "clinic_phone_tel": re.sub(r"[^0-9+]", "", clinic_phone),
         "primary_color": primary_color,
+        "transport": transport,
         "page_title": page_title[:1].upper() + page_title[1:],
     }
     return re.sub(r"\{\{(\w+)\}\}", lambda m: html.escape(fields[m.group(1)], quote=True),
@@ -93,10 +104,14 @@ class DemoServer(ThreadingHTTPServer):
 
     def __init__(self, address: tuple[str, int], server: str, clinic_name: str,
                  clinic_phone: str, primary_color: str = DEFAULT_COLOR,
-                 verbose: bool = False) -> None:
+                 verbose: bool = False, transport: str = "rest") -> None:
+        if transport not in TRANSPORTS:
+            raise ValueError(f"transport must be one of {', '.join(TRANSPORTS)}: {transport!r}")
         self.assistant_url = server.rstrip("/")
-        self.csp = content_security_policy(origin_of(self.assistant_url))
-        self.page = render_page(self.assistant_url, clinic_name, clinic_phone, primary_color)
+        self.transport = transport
+        self.csp = content_security_policy(origin_of(self.assistant_url), transport)
+        self.page = render_page(self.assistant_url, clinic_name, clinic_phone, primary_color,
+                                transport)
         self.verbose = verbose
         super().__init__(address, DemoHandler)
 
@@ -168,11 +183,17 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"clinic phone shown by the widget (domain/clinic.yml: {phone!r})")
     parser.add_argument("--primary-color", default=DEFAULT_COLOR,
                         help=f"the widget's main colour, hex ({DEFAULT_COLOR})")
+    parser.add_argument("--transport", choices=TRANSPORTS,
+                        default=os.environ.get("DEMO_TRANSPORT") or "rest",
+                        help="how the widget talks to the assistant: rest or socketio "
+                             "(env DEMO_TRANSPORT; rest)")
     parser.add_argument("--verbose", action="store_true", help="log every request")
     args = parser.parse_args(argv)
+    if args.transport not in TRANSPORTS:   # from DEMO_TRANSPORT, which argparse does not check
+        parser.error(f"DEMO_TRANSPORT must be one of {', '.join(TRANSPORTS)}: {args.transport!r}")
     try:
         httpd = DemoServer((args.host, args.port), args.server, args.clinic_name,
-                           args.clinic_phone, args.primary_color, args.verbose)
+                           args.clinic_phone, args.primary_color, args.verbose, args.transport)
     except ValueError as problem:
         print(f"error: --server: {problem}", file=sys.stderr)
         return 2
@@ -180,7 +201,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: cannot listen on {args.host}:{args.port}: {problem.strerror}",
               file=sys.stderr)
         return 2
-    print(f"demo page: {httpd.url} (widget talks to {httpd.assistant_url}; the assistant must "
+    print(f"demo page: {httpd.url} (widget talks to {httpd.assistant_url} over "
+          f"{httpd.transport}; the assistant must "
           f"allow the origin {httpd.url.rstrip('/')} in CORS_ORIGINS)", flush=True)
     try:
         httpd.serve_forever()

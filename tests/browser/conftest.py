@@ -56,11 +56,13 @@ class Site:
         return self.assistant.url
 
     def demo_page(self, server: str | None = None, port: int = 0, **options: str) -> str:
-        """Another demo page (in this process), e.g. with other colours or a dead server."""
+        """Another demo page (in this process), e.g. with other colours, a dead server or
+        another transport."""
         demo = DemoServer(("127.0.0.1", port), server or self.server_url,
                           options.get("clinic_name", "the clinic"),
                           options.get("clinic_phone", CLINIC_PHONE),
-                          options.get("primary_color", "#1d5c87"))
+                          options.get("primary_color", "#1d5c87"),
+                          transport=options.get("transport", "rest"))
         threading.Thread(target=demo.serve_forever, daemon=True).start()
         self.extra.append(demo)
         return demo.url
@@ -71,20 +73,36 @@ def site(assistant: Assistant) -> Iterator[Site]:
     """The demo page on the first origin the session's assistant allows; other demo pages
     (other settings) on the second."""
     page_port, alt_port = assistant.page_ports
-    page = subprocess.Popen(
-        [sys.executable, "-m", "widget.serve", "--port", str(page_port),
-         "--server", assistant.url],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    site = Site(assistant, f"http://localhost:{page_port}/", alt_port, page)
+    url, page = serve_demo_page(page_port, assistant.url)
+    site = Site(assistant, url, alt_port, page)
     try:
-        wait_for_page(site.page_url, page)
         yield site
     finally:
         for demo in site.extra:
             demo.shutdown()
             demo.server_close()
-        page.terminate()
-        page.wait(timeout=10)
+        stop_demo_page(page)
+
+
+def serve_demo_page(port: int, server: str, **env: str) -> tuple[str, subprocess.Popen]:
+    """`python -m widget.serve`, as `make run` starts it (with `env` added); its URL once it
+    answers."""
+    page = subprocess.Popen(
+        [sys.executable, "-m", "widget.serve", "--port", str(port), "--server", server],
+        cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        text=True)
+    url = f"http://localhost:{port}/"
+    try:
+        wait_for_page(url, page)
+    except BaseException:
+        stop_demo_page(page)
+        raise
+    return url, page
+
+
+def stop_demo_page(page: subprocess.Popen) -> None:
+    page.terminate()
+    page.wait(timeout=10)
 
 
 def wait_for_page(url: str, process: subprocess.Popen) -> None:

@@ -3,6 +3,7 @@ No browser needed."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import threading
@@ -37,6 +38,25 @@ def test_the_policy_allows_scripts_and_styles_from_itself_and_fetch_to_the_assis
     assert "unsafe" not in policy
 
 
+@pytest.mark.parametrize(("server", "allowed"), [
+    ("http://localhost:5005", "http://localhost:5005 ws://localhost:5005"),
+    ("https://bot.example.org", "https://bot.example.org wss://bot.example.org"),
+])
+def test_with_socketio_the_policy_adds_the_assistants_websocket_origin_only(server, allowed):
+    directives = dict(d.split(" ", 1) for d in content_security_policy(server, "socketio")
+                      .split("; "))
+    assert directives["connect-src"] == allowed
+
+
+def test_the_page_names_the_transport_and_an_unknown_one_is_refused():
+    demo = DemoServer(("127.0.0.1", 0), "http://localhost:5005", "A", "1", transport="socketio")
+    demo.server_close()
+    assert b'data-transport="socketio"' in demo.page
+    assert "ws://localhost:5005" in demo.csp
+    with pytest.raises(ValueError, match="transport"):
+        DemoServer(("127.0.0.1", 0), "http://localhost:5005", "A", "1", transport="pigeon")
+
+
 @pytest.mark.parametrize(("url", "origin"), [
     ("http://localhost:5005", "http://localhost:5005"),
     ("https://Bot.Example.org/rasa/", "https://bot.example.org"),
@@ -56,7 +76,8 @@ def test_the_page_and_the_widget_files_are_served_with_the_policy(demo):
     page = requests.get(demo.url, timeout=5)
     assert page.status_code == 200
     assert page.headers["Content-Security-Policy"] == demo.csp
-    assert "connect-src https://bot.example.org;" in demo.csp
+    assert "connect-src https://bot.example.org;" in demo.csp   # REST: no WebSocket
+    assert 'data-transport="rest"' in page.text
     assert page.headers["X-Content-Type-Options"] == "nosniff"
     for name, kind in [("ms-precheck-widget.js", "text/javascript"),
                        ("ms-precheck-widget.css", "text/css"), ("demo.css", "text/css")]:
@@ -94,6 +115,14 @@ def test_the_clinic_comes_from_the_domain_file():
     text = (ROOT / "domain" / "clinic.yml").read_text()
     assert f'initial_value: "{name}"' in text
     assert f'initial_value: "{phone}"' in text
+
+
+def test_the_command_refuses_an_unknown_demo_transport():
+    result = subprocess.run([sys.executable, "-m", "widget.serve", "--port", "0"], cwd=ROOT,
+                            env={**os.environ, "DEMO_TRANSPORT": "pigeon"}, capture_output=True,
+                            text=True, timeout=30)
+    assert result.returncode == 2
+    assert "DEMO_TRANSPORT must be one of rest, socketio" in result.stderr
 
 
 def test_the_command_refuses_a_bad_server_url():

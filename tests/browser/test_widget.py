@@ -5,7 +5,6 @@ Elements are found as a person (or a screen reader) finds them: by role and acce
 
 from __future__ import annotations
 
-import json
 import os
 
 import pytest
@@ -14,70 +13,27 @@ from tests.browser.support import CLINIC_PHONE, DIALOG, LAUNCHER, run_axe
 from tests.server.conftest import free_port
 
 try:
-    from playwright.sync_api import Locator, Page, Route, expect
+    from playwright.sync_api import Route, expect
 except ImportError:   # locally: skipped with the reason; in CI: an error, never hidden
     if os.environ.get("CI"):
         raise
     pytest.skip("the Python package `playwright` is not installed", allow_module_level=True)
 
+from tests.browser.client import (
+    MARKUP,
+    MAX_QUESTIONS,
+    advice_cards,
+    answer_until_advice,
+    conversation,
+    latest_replies,
+    open_widget,
+    start_check,
+    stored,
+    tap,
+    wait_for_reply,
+)
+
 pytestmark = pytest.mark.browser
-
-MARKUP = "<img src=x onerror=alert(1)>"
-MAX_QUESTIONS = 30
-
-
-# --- What a client does -------------------------------------------------------------------
-
-def open_widget(page: Page) -> Locator:
-    page.get_by_role("button", name=LAUNCHER).click()
-    dialog = page.get_by_role("dialog", name=DIALOG)
-    expect(dialog).to_be_visible()
-    return dialog
-
-
-def start_check(page: Page) -> Locator:
-    """Opens the widget and consents; returns the dialog once the first question came."""
-    dialog = open_widget(page)
-    dialog.get_by_role("button", name="Yes, let's start").click()
-    wait_for_reply(dialog)
-    return dialog
-
-
-def conversation(dialog: Locator) -> Locator:
-    return dialog.get_by_role("log", name="Conversation")
-
-
-def wait_for_reply(dialog: Locator) -> None:
-    """The typing indicator (shown from the moment a message is sent) has gone."""
-    expect(dialog.get_by_role("status").filter(has_text="typing")).to_have_count(0)
-
-
-def latest_replies(dialog: Locator) -> Locator:
-    return dialog.get_by_role("group", name="Reply options").last
-
-
-def tap(dialog: Locator, title: str) -> None:
-    latest_replies(dialog).get_by_role("button", name=title, exact=True).click()
-    wait_for_reply(dialog)
-
-
-def advice_cards(dialog: Locator) -> Locator:
-    return conversation(dialog).get_by_role("article")
-
-
-def answer_until_advice(dialog: Locator, title: str) -> None:
-    for _ in range(MAX_QUESTIONS):
-        if advice_cards(dialog).count():
-            return
-        tap(dialog, title)
-    raise AssertionError(f"no advice after {MAX_QUESTIONS} answers")
-
-
-def stored(page: Page) -> dict | None:
-    raw = page.evaluate(
-        "() => { const k = Object.keys(sessionStorage).find(k => k.startsWith("
-        "'ms-precheck-widget:')); return k ? sessionStorage.getItem(k) : null; }")
-    return json.loads(raw) if raw else None
 
 
 # --- A whole check ------------------------------------------------------------------------

@@ -84,6 +84,10 @@
   var DEFAULT_PRIMARY = "#1d5c87";
   var LOG_BACKGROUND = [244, 246, 248]; // --msw-surface in the stylesheet
   var TIMEOUT_MS = 30000;
+  var TRANSPORTS = ["rest", "socketio"];
+  var QUIET_MS = 2000;        // socket.io: a turn without a question ends after this silence
+  var RECONNECTS = 4;         // socket.io: tries after a lost connection before the error
+  var BACKOFF_MS = 500;       // ... the first one after about this long, then doubling
 
   // --- Configuration from the script tag's data attributes ----------------------------------
   var data = script.dataset;
@@ -94,11 +98,16 @@
     lang: data.lang || document.documentElement.lang || "en",
     startPayload: data.startPayload || "/greet",
     primary: data.primaryColor || DEFAULT_PRIMARY,
-    primaryText: data.primaryTextColor || ""
+    primaryText: data.primaryTextColor || "",
+    transport: (data.transport || "rest").toLowerCase()
   };
   if (!/^https?:\/\/[^\s/]+/i.test(config.server)) {
     warn("data-server must be the assistant's http(s) URL, e.g. https://assistant.example.org");
     return;
+  }
+  if (TRANSPORTS.indexOf(config.transport) < 0) {
+    warn("data-transport must be one of " + TRANSPORTS.join(", ") + "; using rest.");
+    config.transport = "rest";
   }
   var uiLang = STRINGS[config.lang] ? config.lang : config.lang.split("-")[0];
   if (!STRINGS[uiLang]) {
@@ -507,7 +516,9 @@
         });
         return;
       }
-      var buttons = (Array.isArray(message.buttons) ? message.buttons : [])
+      // REST calls them `buttons`, Rasa's socket.io channel `quick_replies`.
+      var offered = message.buttons || message.quick_replies;
+      var buttons = (Array.isArray(offered) ? offered : [])
         .filter(function (b) { return b && typeof b.title === "string" && typeof b.payload === "string"; })
         .map(function (b) { return { title: b.title, payload: b.payload }; });
       if (text || buttons.length) {
@@ -521,12 +532,14 @@
     return Array.isArray(value) ? value.filter(function (v) { return typeof v === "string"; }) : [];
   }
 
-  // --- Talking to the assistant (REST channel) ---------------------------------------------
+  // --- Talking to the assistant ------------------------------------------------------------
+  // One exchange at a time: `deliver` sends, the transport hands the assistant's messages to
+  // `receive` and ends the exchange with `finish`. Both transports share all of the rendering.
   var busy = false;
   var pending = null;   // what to send again after an error
   var generation = 0;   // bumps on "End chat and clear": late answers are dropped
-  var controller = null;
   var focusRepliesNext = false;
+  var turn = null;      // the assistant's messages since the client last spoke
 
   function closeOpenReplies() {
     var changed = false;
@@ -574,72 +587,336 @@
   function deliver(payload) {
     busy = true;
     pending = payload;
+    turn = { start: state.items.length, messages: [] };
     sendButton.setAttribute("aria-disabled", "true");
     clearError();
     typing.textContent = "";
     typing.appendChild(el("span", "msw-dots")).setAttribute("aria-hidden", "true");
     typing.appendChild(el("span", "msw-typing-text", T.typing));
-    var mine = generation;
-    controller = window.AbortController ? new AbortController() : null;
-    var timer = window.setTimeout(function () {
-      if (controller) {
-        controller.abort();
-      }
-    }, TIMEOUT_MS);
-    window.fetch(config.server + "/webhooks/rest/webhook", {
-      method: "POST",
-      headers: { "Content-Type": "application/json", "Accept": "application/json" },
-      body: JSON.stringify({ sender: state.sender, message: payload }),
-      credentials: "omit",
-      cache: "no-store",
-      signal: controller ? controller.signal : undefined
-    }).then(function (response) {
-      if (!response.ok) {
-        throw new Error("HTTP " + response.status);
-      }
-      return response.json();
-    }).then(function (messages) {
-      if (mine !== generation) {
-        return;
-      }
-      var items = toItems(messages);
-      if (!items.length) {
-        showError(T.noAnswer);
-        return;
-      }
-      pending = null;
-      addItems(items);
-      if (focusRepliesNext) {
-        var replies = log.querySelectorAll(".msw-reply:not(:disabled)");
-        if (!replies.length && !panel.hidden) {
-          input.focus();
-        }
-      }
-    }).catch(function () {
-      if (mine === generation) {
-        showError(T.unreachable);
-      }
-    }).then(function () {
-      window.clearTimeout(timer);
-      if (mine === generation) {
-        busy = false;
-        focusRepliesNext = false;
-        typing.textContent = "";
-        sendButton.removeAttribute("aria-disabled");
-      }
-    });
+    transport.send(payload);
   }
 
-  function showError(template) {
+  // Shows the assistant's messages of this turn. Messages that come one by one (socket.io)
+  // are turned into items together, as REST's are, so the advice card takes its texts.
+  function receive(messages) {
+    if (!turn) {
+      turn = { start: state.items.length, messages: [] };
+    }
+    turn.messages = turn.messages.concat(messages);
+    state.items.length = turn.start;
+    while (log.children.length > turn.start) {
+      log.removeChild(log.lastChild);
+    }
+    addItems(toItems(turn.messages));
+  }
+
+  // Ends the exchange; with `template`, shows that error.
+  function finish(template) {
+    var answered = turn !== null && toItems(turn.messages).length > 0;
+    busy = false;
+    turn = null;
+    typing.textContent = "";
+    sendButton.removeAttribute("aria-disabled");
+    if (template || !answered) {
+      showError(template || T.noAnswer, pending !== null ? resend : transport.connect);
+    } else {
+      pending = null;
+      if (focusRepliesNext && !log.querySelector(".msw-reply:not(:disabled)") && !panel.hidden) {
+        input.focus();
+      }
+    }
+    focusRepliesNext = false;
+  }
+
+  function resend() {
+    deliver(pending);
+  }
+
+  // --- REST: one POST per message, the answer is the whole turn ----------------------------
+  function restTransport() {
+    var controller = null;
+    return {
+      connect: function () {},
+      send: function (payload) {
+        var mine = generation;
+        var aborter = window.AbortController ? new AbortController() : null;
+        controller = aborter;
+        var timer = window.setTimeout(function () {
+          if (aborter) {
+            aborter.abort();
+          }
+        }, TIMEOUT_MS);
+        window.fetch(config.server + "/webhooks/rest/webhook", {
+          method: "POST",
+          headers: { "Content-Type": "application/json", "Accept": "application/json" },
+          body: JSON.stringify({ sender: state.sender, message: payload }),
+          credentials: "omit",
+          cache: "no-store",
+          signal: aborter ? aborter.signal : undefined
+        }).then(function (response) {
+          if (!response.ok) {
+            throw new Error("HTTP " + response.status);
+          }
+          return response.json();
+        }).then(function (messages) {
+          if (mine === generation) {
+            receive(Array.isArray(messages) ? messages : []);
+            finish(null);
+          }
+        }).catch(function () {
+          if (mine === generation) {
+            finish(T.unreachable);
+          }
+        }).then(function () {
+          window.clearTimeout(timer);
+        });
+      },
+      cancel: function () {
+        if (controller) {
+          controller.abort();
+        }
+      }
+    };
+  }
+
+  // --- socket.io: Rasa's socket.io channel, one connection for the conversation ------------
+  // The session id is the sender id kept in sessionStorage, so after a reload (a new
+  // connection) the assistant continues the same conversation. Replies come one by one as
+  // `bot_uttered`; a turn ends with a question (answer buttons) or after QUIET_MS of silence.
+  function socketTransport() {
+    var waiting = null;    // the message to send once the session is confirmed
+    var confirmed = false;
+    var quiet = null;
+    var noAnswer = null;
+    var socket = socketIO(config.server.replace(/^http/i, "ws") +
+                          "/socket.io/?EIO=4&transport=websocket", {
+      open: function () {
+        confirmed = false;
+        socket.emit("session_request", { session_id: state.sender });
+      },
+      event: function (name, message) {
+        if (name === "session_confirm") {
+          confirmed = true;
+          if (waiting !== null) {
+            say(waiting);
+          } else if (!busy) {
+            clearError();   // back after a lost connection
+          }
+        } else if (name === "bot_uttered" && message && typeof message === "object") {
+          botUttered(message);
+        }
+      },
+      lost: function () {
+        confirmed = false;
+        waiting = null;
+        stopTimers();
+        if (busy) {
+          finish(T.unreachable);
+        } else {
+          showError(T.unreachable, socket.connect);
+        }
+      }
+    });
+
+    function say(payload) {
+      waiting = null;
+      if (!socket.emit("user_uttered", { message: payload, session_id: state.sender })) {
+        waiting = payload;   // the connection just dropped: sent once it is back
+        confirmed = false;
+        socket.connect();
+      }
+    }
+
+    function botUttered(message) {
+      window.clearTimeout(noAnswer);
+      pending = null;    // the assistant has it: never sent twice
+      receive([message]);
+      window.clearTimeout(quiet);
+      if (!busy) {
+        return;          // a message the assistant sent by itself
+      }
+      var asks = Array.isArray(message.quick_replies) && message.quick_replies.length > 0;
+      if (asks) {
+        finish(null);
+      } else {
+        quiet = window.setTimeout(function () { finish(null); }, QUIET_MS);
+      }
+    }
+
+    function stopTimers() {
+      window.clearTimeout(quiet);
+      window.clearTimeout(noAnswer);
+    }
+
+    return {
+      connect: socket.connect,
+      send: function (payload) {
+        stopTimers();
+        noAnswer = window.setTimeout(function () {
+          waiting = null;   // "Try again" sends it, never a late confirmation as well
+          finish(T.noAnswer);
+        }, TIMEOUT_MS);
+        if (confirmed) {
+          say(payload);
+        } else {
+          waiting = payload;
+          socket.connect();
+        }
+      },
+      cancel: function () {
+        stopTimers();
+        waiting = null;
+        confirmed = false;
+        socket.close();   // the next conversation has another session id
+      }
+    };
+  }
+
+  // A minimal Socket.IO v5 client (Engine.IO v4) over a native WebSocket: the default
+  // namespace, events without acknowledgements, heartbeats, and reconnection with back-off.
+  // No long-polling fallback. `on.open()`: connected; `on.event(name, data)`; `on.lost()`:
+  // the connection failed RECONNECTS times in a row.
+  function socketIO(url, on) {
+    var ws = null;
+    var wanted = false;   // connect() was called and close() was not
+    var failures = 0;
+    var retry = null;
+    var heartbeat = null;
+    var deadMs = 45000;   // pingInterval + pingTimeout, from the server's open packet
+
+    function connect() {
+      wanted = true;
+      if (ws || retry) {
+        return;
+      }
+      try {
+        ws = new WebSocket(url);
+      } catch (e) {
+        dropped();
+        return;
+      }
+      ws.onmessage = function (event) {
+        if (typeof event.data === "string") {
+          engineIO(event.data);
+        }
+      };
+      ws.onclose = dropped;   // also after an error
+    }
+
+    function engineIO(packet) {
+      var type = packet.charAt(0);
+      if (type === "0") {            // open: the server's heartbeat settings
+        var info = parse(packet.slice(1)) || {};
+        deadMs = (info.pingInterval || 25000) + (info.pingTimeout || 20000);
+        alive();
+        ws.send("40");               // connect to the default namespace
+      } else if (type === "2") {     // ping
+        alive();
+        ws.send("3");
+      } else if (type === "4") {
+        socketIOPacket(packet.slice(1));
+      } else if (type === "1") {     // the server closes
+        abandon();
+      }
+    }
+
+    function socketIOPacket(packet) {
+      var type = packet.charAt(0);
+      if (type === "0") {            // namespace connected
+        failures = 0;
+        on.open();
+      } else if (type === "2") {     // event: 2[name, data]
+        var args = parse(packet.slice(packet.indexOf("[")));
+        if (Array.isArray(args) && typeof args[0] === "string") {
+          on.event(args[0], args[1]);
+        }
+      } else if (type === "1" || type === "4") {   // disconnected, or refused
+        abandon();
+      }
+    }
+
+    function parse(text) {
+      try {
+        return JSON.parse(text);
+      } catch (e) {
+        return null;
+      }
+    }
+
+    // No ping for pingInterval + pingTimeout: the connection is dead even if the browser
+    // has not noticed (sleep, network change).
+    function alive() {
+      window.clearTimeout(heartbeat);
+      heartbeat = window.setTimeout(abandon, deadMs);
+    }
+
+    function detach() {
+      window.clearTimeout(heartbeat);
+      if (ws) {
+        ws.onclose = ws.onmessage = null;
+        try {
+          ws.close();
+        } catch (e) { /* already closed */ }
+        ws = null;
+      }
+    }
+
+    function abandon() {
+      detach();
+      dropped();
+    }
+
+    function dropped() {
+      detach();
+      if (!wanted) {
+        return;
+      }
+      if (failures >= RECONNECTS) {
+        failures = 0;
+        wanted = false;
+        on.lost();
+        return;
+      }
+      var delay = BACKOFF_MS * Math.pow(2, failures) * (0.5 + Math.random() / 2);
+      failures += 1;
+      retry = window.setTimeout(function () {
+        retry = null;
+        connect();
+      }, delay);
+    }
+
+    return {
+      connect: connect,
+      emit: function (name, data) {   // false when not connected
+        if (!ws || ws.readyState !== 1) {
+          return false;
+        }
+        ws.send("42" + JSON.stringify([name, data]));
+        return true;
+      },
+      close: function () {
+        wanted = false;
+        failures = 0;
+        window.clearTimeout(retry);
+        retry = null;
+        detach();
+      }
+    };
+  }
+
+  var transport = config.transport === "socketio" ? socketTransport() : restTransport();
+
+  // `again`: what "Try again" does (send the unanswered message again, or reconnect).
+  function showError(template, again) {
     clearError();
     var box = el("div", "msw-error-box");
     box.appendChild(fill(el("p", "msw-error-text"), template));
     var retry = el("button", "msw-retry", T.retry);
     retry.type = "button";
     retry.addEventListener("click", function () {
-      if (pending !== null && !busy) {
+      if (!busy) {
         log.focus({ preventScroll: true });
-        deliver(pending);
+        again();
       }
     });
     box.appendChild(retry);
@@ -664,6 +941,7 @@
     if (moveFocus) {
       log.focus({ preventScroll: true });
     }
+    transport.connect();
     if (!state.items.length && !busy) {
       focusRepliesNext = moveFocus;
       send(config.startPayload, null);
@@ -681,11 +959,10 @@
 
   function clearChat() {
     generation += 1;
-    if (controller) {
-      controller.abort();
-    }
+    transport.cancel();
     busy = false;
     pending = null;
+    turn = null;
     typing.textContent = "";
     sendButton.removeAttribute("aria-disabled");
     clearError();
