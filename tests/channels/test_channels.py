@@ -214,14 +214,15 @@ def test_sms_refuses_a_wrong_signature(messaging, provider):
 
 def test_whatsapp_whole_check_by_numbers_then_the_summary(messaging, provider):
     sender = f"whatsapp:+44770090{int(time.time() * 1000) % 10**4:04d}"
-    answer, sent = "hi", []
+    _, sent = twilio_says(messaging, provider, "whatsapp", sender, "hi")
+    answer = "1"  # "1. Yes, let's start"
     for _ in range(40):
         _, replies = twilio_says(messaging, provider, "whatsapp", sender, answer)
         sent += replies
         assert replies, f"no reply to {answer!r}"
         if "What would you like to do next?" in texts(replies)[-1]:
             break
-        # The second choice is the "no" of every question here; free text otherwise.
+        # The second choice is the "no" of every question of the check; free text otherwise.
         answer = "2" if "\n2. " in texts(replies)[-1] else "no"
     else:
         pytest.fail(f"no advice; last replies: {texts(sent[-3:])}")
