@@ -346,7 +346,8 @@ def shell() -> int:
                            "action server")
         # The conversation needs the terminal; only its stderr (warnings) is filtered.
         conversation = launch([str(VENV_BIN / "rasa"), "shell", "--quiet", "--model",
-                               str(model), "--endpoints", "endpoints.yml"], conf,
+                               str(model), "--endpoints", "endpoints.yml",
+                               "--credentials", str(channel_credentials(conf))], conf,
                               interactive=True)
         return conversation.wait()
     except RuntimeError as problem:
