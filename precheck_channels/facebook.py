@@ -26,13 +26,18 @@ MAX_QUICK_REPLIES = 13
 MAX_QUICK_REPLY_TITLE = 20
 
 
+def numbers_needed(buttons: list[dict[str, Any]]) -> bool:
+    return len(buttons) > MAX_QUICK_REPLIES or any(
+        len(button["title"]) > MAX_QUICK_REPLY_TITLE for button in buttons)
+
+
 class FacebookOutput(AdviceAsText, facebook.MessengerBot):
     async def send_text_with_buttons(
         self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
     ) -> None:
         if len(buttons) > MAX_QUICK_REPLIES:
             return await self.send_text_message(recipient_id, numbered(text, buttons))
-        titled = all(len(button["title"]) <= MAX_QUICK_REPLY_TITLE for button in buttons)
+        titled = not numbers_needed(buttons)
         replies = [
             {"content_type": "text", "title": button["title"] if titled else str(number),
              "payload": button["payload"]}
@@ -105,3 +110,6 @@ def signed_with(app_secret: str, body: bytes, header: str) -> bool:
 
 class FacebookInput(TypedChoices, SignedFacebookInput):
     """`precheck_channels.facebook.FacebookInput` in credentials.yml: /webhooks/facebook/webhook."""
+
+    def shows_numbers(self, buttons: list[dict[str, Any]]) -> bool:
+        return numbers_needed(buttons)

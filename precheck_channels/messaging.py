@@ -3,11 +3,12 @@
 Two things make the check work where buttons are missing or limited:
 
 - `numbered()`: a question's choices as a numbered list under its text.
-- `TypedChoices`: a reply that is the number or the words of a choice the assistant
-  offered in its last turn becomes that choice's payload. The choices are read from the
-  conversation's own tracker (the buttons of the bot's last message), so nothing is kept
-  beside it: the mapping survives restarts and follows the conversation, and a number
-  typed after a question without choices stays plain text.
+- `TypedChoices`: a reply that is the words of a choice the assistant offered in its
+  last turn, or its number where the choices were numbered, becomes that choice's
+  payload. The choices are read from the conversation's own tracker (the buttons of the
+  bot's last message), so nothing is kept beside it: the mapping survives restarts and
+  follows the conversation, and a number typed after a question without choices, or
+  where the client saw buttons rather than numbers, stays plain text.
 
 The advice contract's payload (README) is for machine clients; on a messaging app the
 client reads the advice text that comes with it, so `AdviceAsText` never sends it.
@@ -33,11 +34,13 @@ def numbered(text: str, buttons: list[dict[str, Any]]) -> str:
     return "\n".join([text, "", *choices, REPLY_HINT])
 
 
-def chosen(text: str, buttons: list[dict[str, Any]]) -> str:
-    """The payload of the choice `text` names by number or by title; else `text` itself."""
+def chosen(text: str, buttons: list[dict[str, Any]], by_number: bool) -> str:
+    """The payload of the choice `text` names by its title, or by its number when the
+    client was shown numbers; else `text` itself."""
     answer = text.strip().rstrip(".)").strip().lower()
     for number, button in enumerate(buttons, 1):
-        if answer in (str(number), str(button.get("title", "")).strip().lower()):
+        names = (str(number),) if by_number else ()
+        if answer in (*names, str(button.get("title", "")).strip().lower()):
             return button["payload"]
     return text
 
@@ -60,12 +63,18 @@ class TypedChoices:
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         async def with_choices(message: UserMessage) -> None:
             if message.text and not message.text.startswith("/"):
-                message.text = chosen(message.text, await self._offered(message.sender_id))
+                offered = await self._offered(message.sender_id)
+                message.text = chosen(message.text, offered, self.shows_numbers(offered))
             await on_new_message(message)
 
         blueprint = super().blueprint(with_choices)
         blueprint.listener("before_server_start")(self._remember_app)
         return blueprint
+
+    def shows_numbers(self, buttons: list[dict[str, Any]]) -> bool:
+        """Whether this channel numbered these choices. Only then is a typed number a
+        choice: where the client saw buttons, "2" may mean "2 weeks ago"."""
+        return True
 
     async def _remember_app(self, app: Sanic, _loop: Any) -> None:
         self.app = app

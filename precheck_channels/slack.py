@@ -48,6 +48,9 @@ class SlackInput(TypedChoices, slack.SlackInput):
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
         return with_api_url(super().from_credentials(credentials), credentials)
 
+    def shows_numbers(self, buttons: list[dict[str, Any]]) -> bool:
+        return len(buttons) > MAX_BUTTONS
+
     def get_output_channel(self, channel: str | None = None,
                            thread_id: str | None = None) -> OutputChannel:
         return SlackOutput(self.slack_token, channel or self.slack_channel, thread_id,

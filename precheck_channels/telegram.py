@@ -51,5 +51,8 @@ class TelegramInput(TypedChoices, telegram.TelegramInput):
         finally:
             await bot.close()
 
+    def shows_numbers(self, buttons: list[dict[str, Any]]) -> bool:
+        return False
+
     def get_output_channel(self) -> TelegramOutput:
         return TelegramOutput(self.access_token, self.api_url)

@@ -76,7 +76,7 @@ def test_telegram_registers_its_webhook_at_start_up(messaging, provider):
     assert hooks and hooks[-1].body["url"] == SETTINGS["TELEGRAM_WEBHOOK_URL"]
 
 
-def test_telegram_buttons_taps_and_typed_numbers(messaging, provider):
+def test_telegram_buttons_taps_and_typed_choices(messaging, provider):
     chat = int(time.time() * 1000) % 10**9
     welcome = telegram_says(messaging, provider, chat, text="hi")
     assert WELCOME in texts(welcome)[-1]
@@ -88,8 +88,13 @@ def test_telegram_buttons_taps_and_typed_numbers(messaging, provider):
     assert URGENT_SIGNS in texts(screen)[-1]
     assert [row[0]["text"] for row in keyboard(screen[-1])] == ["Yes", "No", "Not sure"]
 
-    # "2" is the second choice just offered: No.
-    flare_up = telegram_says(messaging, provider, chat, text="2")
+    # The client saw buttons, not numbers: a typed "2" is not taken for the second one.
+    telegram_says(messaging, provider, chat, text="2")
+    assert messaging.tracker(str(chat))["latest_message"]["text"] == "2"
+    # A choice's words are: "not sure" is the third button.
+    telegram_says(messaging, provider, chat, text="not sure")
+    assert messaging.tracker(str(chat))["latest_message"]["text"] == "/unsure"
+    flare_up = telegram_says(messaging, provider, chat, data="/deny")
     assert FLARE_UP in texts(flare_up)[-1]
     assert_readable(welcome + screen + flare_up)
 
