@@ -78,9 +78,9 @@ def test_the_structured_summary_of_a_finished_check(messaging):
     assert {"G5", "G9"} <= {p["rule"] for p in check["precautions"]}
     # The areas as the assistant understood them (its vocabulary names body parts).
     slots = messaging.tracker(sender)["slots"]
-    sores, numb = slots["pressure_sore_areas"], slots["sensory_areas"]
-    assert sores and numb
-    assert check["areas"] == {"avoid": sores, "very_gently": numb}
+    sores, numb = check["areas"]["avoid"], check["areas"]["very_gently"]
+    assert sores and all(area in str(slots["pressure_sore_areas"]) for area in sores)
+    assert numb and all(area in str(slots["sensory_areas"]) for area in numb)
     assert {"sensory_change", "pressure_sores"} <= set(check["reported"]["yes"])
 
     readable = summary_script(messaging, sender)
