@@ -88,15 +88,16 @@ def test_telegram_buttons_taps_and_typed_choices(messaging, provider):
     assert URGENT_SIGNS in texts(screen)[-1]
     assert [row[0]["text"] for row in keyboard(screen[-1])] == ["Yes", "No", "Not sure"]
 
-    # The client saw buttons, not numbers: a typed "2" is not taken for the second one.
-    telegram_says(messaging, provider, chat, text="2")
-    assert messaging.tracker(str(chat))["latest_message"]["text"] == "2"
-    # A choice's words are: "not sure" is the third button.
-    telegram_says(messaging, provider, chat, text="not sure")
-    assert messaging.tracker(str(chat))["latest_message"]["text"] == "/unsure"
     flare_up = telegram_says(messaging, provider, chat, data="/deny")
     assert FLARE_UP in texts(flare_up)[-1]
     assert_readable(welcome + screen + flare_up)
+
+    # The client saw buttons, not numbers: a typed "2" is not taken for the second one,
+    # but a choice's words are ("not sure" is the third button).
+    telegram_says(messaging, provider, chat, text="2")
+    assert messaging.tracker(str(chat))["latest_message"]["text"] == "2"
+    telegram_says(messaging, provider, chat, text="not sure")
+    assert messaging.tracker(str(chat))["latest_message"]["text"] == "/unsure"
 
 
 # Slack ------------------------------------------------------------------------------
