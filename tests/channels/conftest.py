@@ -1,5 +1,6 @@
 """One real assistant with every messaging app enabled, its providers' APIs stood in for
-by a local server (provider_api.py). Started on first use, once per test session."""
+by a local server (provider_api.py), for the channel tests' module (then stopped, so it
+does not run beside the session's assistant for the rest of the suite)."""
 
 from __future__ import annotations
 
@@ -24,14 +25,14 @@ SETTINGS = {
 }
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def provider():
     api, server = provider_api.start()
     yield api
     server.shutdown()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def messaging(provider, tmp_path_factory):
     from tests.server.conftest import start_assistant
 

@@ -1,5 +1,6 @@
 """The therapist's summary: shown at the end of a check in the terminal (`make shell`),
-and read over the HTTP API with the token (scripts/summary.py, `make summary`)."""
+and read over the HTTP API with the token (scripts/summary.py, `make summary`), from the
+session's assistant (tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -49,41 +50,41 @@ async def test_clients_on_other_channels_get_no_summary_unasked():
     assert not any(m["text"].startswith(SUMMARY) for m in messages)
 
 
-def summary_script(messaging, conversation: str, *options: str, token: str | None = None):
+def summary_script(assistant, conversation: str, *options: str, token: str | None = None):
     return subprocess.run(
-        [sys.executable, "scripts/summary.py", conversation, "--url", messaging.url,
-         "--token", messaging.token if token is None else token, *options],
+        [sys.executable, "scripts/summary.py", conversation, "--url", assistant.url,
+         "--token", assistant.token if token is None else token, *options],
         cwd=ROOT, capture_output=True, text=True, timeout=120)
 
 
 @pytest.mark.server
-def test_the_summary_over_the_http_api_needs_the_token(messaging):
-    sender = messaging.new_sender()
-    refused = requests.get(f"{messaging.url}/conversations/{sender}/tracker", timeout=30)
+def test_the_summary_over_the_http_api_needs_the_token(assistant):
+    sender = assistant.new_sender()
+    refused = requests.get(f"{assistant.url}/conversations/{sender}/tracker", timeout=30)
     assert refused.status_code == 401
-    result = summary_script(messaging, sender, token="wrong")
+    result = summary_script(assistant, sender, token="wrong")
     assert result.returncode == 2 and "refused the token" in result.stderr
 
 
 @pytest.mark.server
-def test_the_structured_summary_of_a_finished_check(messaging):
-    sender = messaging.new_sender()
-    client = SimpleNamespace(say=messaging.say, tracker=messaging.tracker,
+def test_the_structured_summary_of_a_finished_check(assistant):
+    sender = assistant.new_sender()
+    client = SimpleNamespace(say=assistant.say, tracker=assistant.tracker,
                              new_sender=lambda: sender)
     payload, _ = have_conversation(client, NUMB_HANDS_AND_A_SORE)
 
-    check = json.loads(summary_script(messaging, sender, "--json").stdout)
+    check = json.loads(summary_script(assistant, sender, "--json").stdout)
     assert (check["conversation"], check["outcome"]) == (sender, payload["advice"])
     assert [r["rule"] for r in check["reasons"]] == payload["reasons"]
     assert {"G5", "G9"} <= {p["rule"] for p in check["precautions"]}
     # The areas as the assistant understood them (its vocabulary names body parts).
-    slots = messaging.tracker(sender)["slots"]
+    slots = assistant.tracker(sender)["slots"]
     sores, numb = check["areas"]["avoid"], check["areas"]["very_gently"]
     assert sores and all(area in str(slots["pressure_sore_areas"]) for area in sores)
     assert numb and all(area in str(slots["sensory_areas"]) for area in numb)
     assert {"sensory_change", "pressure_sores"} <= set(check["reported"]["yes"])
 
-    readable = summary_script(messaging, sender)
+    readable = summary_script(assistant, sender)
     assert readable.returncode == 0, readable.stderr
     assert f"Conversation {sender} (rest)" in readable.stdout
     assert f"- Avoid entirely (pressure sores): {', '.join(sores)}." in readable.stdout
@@ -92,8 +93,8 @@ def test_the_structured_summary_of_a_finished_check(messaging):
 
 
 @pytest.mark.server
-def test_no_summary_before_a_check_is_finished(messaging):
-    sender = messaging.new_sender()
-    messaging.say(sender, "hi")
-    result = summary_script(messaging, sender)
+def test_no_summary_before_a_check_is_finished(assistant):
+    sender = assistant.new_sender()
+    assistant.say(sender, "hi")
+    result = summary_script(assistant, sender)
     assert result.returncode == 2 and "no finished check" in result.stderr
