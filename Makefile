@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha256sum requirements.lock | cut -c1-16)
 
-.PHONY: run test shell setup model lint validate test-flows lock clean
+.PHONY: run test shell summary setup model lint validate test-flows lock clean
 
 run: setup ## set up, train if needed, serve (REST :5005, demo page :8080) until Ctrl-C
 	@$(PY) scripts/stack.py serve --demo-page
@@ -12,8 +12,15 @@ run: setup ## set up, train if needed, serve (REST :5005, demo page :8080) until
 test: setup ## set up, then run the whole test suite
 	@$(PY) -m pytest
 
-shell: setup ## a terminal conversation (rasa shell) with the action server running
+shell: setup ## a terminal conversation (rasa shell) with the action server; the summary at the end
 	@$(PY) scripts/stack.py shell
+
+summary: ## the therapist's summary of a conversation's last check: make summary ID=<conversation id>
+	@test -n "$(ID)" || { echo "usage: make summary ID=<conversation id> (RASA_API_TOKEN as for make run)"; exit 2; }
+	@$(PY) scripts/summary.py "$(ID)"
+
+test-flows: setup ## only the client conversations in tests/conversations/ (docs/therapists.md)
+	@$(PY) -m pytest tests/server/test_conversations.py -q
 
 setup: $(STAMP)
 

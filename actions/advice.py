@@ -8,7 +8,14 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.safety_rules import ClientReport, client_message, evaluate, therapist_summary
+from actions.safety_rules import (
+    Answer,
+    ClientReport,
+    Decision,
+    client_message,
+    evaluate,
+    therapist_summary,
+)
 
 NEXT_STEPS = {
     "text": "What would you like to do next?",
@@ -18,6 +25,12 @@ NEXT_STEPS = {
         {"title": "End", "payload": "/goodbye"},
     ],
 }
+# `make shell` (Rasa's terminal channel) is the therapists' tool: the summary follows the
+# advice there, without asking for it.
+THERAPIST_TERMINAL = "cmdline"
+NOT_NAMED = "areas not named: ask the client"
+AREA_LABELS = {"avoid": "Avoid entirely (pressure sores)",
+               "very_gently": "Very gently only (numbness or reduced feeling)"}
 NO_CHECK_YET = "There is no finished check to summarise yet. Say \"start\" to begin the check."
 
 
@@ -33,17 +46,20 @@ class ActionGiveAdvice(Action):
         report = ClientReport.from_slots(tracker.slots)
         decision = evaluate(report)
         payload = decision.payload()
+        summary = therapist_view(decision, report)
         dispatcher.utter_message(
             text=client_message(decision, tracker.get_slot("clinic_phone")),
             json_message=payload,
         )
+        if tracker.get_latest_input_channel() == THERAPIST_TERMINAL:
+            dispatcher.utter_message(text=f"Summary for the therapist\n{summary}")
         dispatcher.utter_message(**NEXT_STEPS)
         return [
             SlotSet("advice", payload["advice"]),
             SlotSet("urgent_care", payload["urgent_care"]),
             SlotSet("advice_reasons", payload["reasons"]),
             SlotSet("rules_version", payload["rules_version"]),
-            SlotSet("therapist_summary", therapist_summary(decision, report)),
+            SlotSet("therapist_summary", summary),
         ]
 
 
@@ -60,6 +76,26 @@ class ActionShowSummary(Action):
             dispatcher.utter_message(text=NO_CHECK_YET)
             return [SlotSet("therapist_summary", None)]
         report = ClientReport.from_slots(tracker.slots)
-        summary = therapist_summary(evaluate(report), report)
+        summary = therapist_view(evaluate(report), report)
         dispatcher.utter_message(text=summary)
         return [SlotSet("therapist_summary", summary)]
+
+
+def therapist_view(decision: Decision, report: ClientReport) -> str:
+    """The rules' summary for the therapist, then the areas to avoid or treat very gently."""
+    areas = areas_to_adapt(report)
+    lines = [f"- {label}: {', '.join(areas[key])}." for key, label in AREA_LABELS.items()
+             if areas[key]]
+    return "\n".join([therapist_summary(decision, report),
+                      "Areas to avoid or treat very gently:", *(lines or ["- none reported."])])
+
+
+def areas_to_adapt(report: ClientReport) -> dict[str, list[str]]:
+    """Body areas for the precautions G9 (avoid) and G5 (very gently), as the client named them."""
+    def named(areas: tuple[str, ...], question: str) -> list[str]:
+        if areas:
+            return list(areas)
+        return [NOT_NAMED] if report.answer(question) is Answer.YES else []
+
+    return {"avoid": named(report.pressure_sore_areas, "pressure_sores"),
+            "very_gently": named(report.sensory_areas, "sensory_change")}

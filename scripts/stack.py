@@ -203,10 +203,20 @@ def start_action_server(conf: dict[str, str]) -> subprocess.Popen:
                    "--quiet", "--port", conf["ACTION_PORT"]], conf)
 
 
-def start_rasa_server(conf: dict[str, str], model: Path) -> subprocess.Popen:
+def channel_credentials(conf: dict[str, str]) -> Path:
+    """credentials.yml with only the messaging apps enabled in the environment (README)."""
+    target = STATE / f"credentials-{conf['RASA_PORT']}.yml"
+    result = subprocess.run([sys.executable, "-m", "precheck_channels.credentials", str(target)],
+                            cwd=ROOT, env=quiet_env({}))
+    if result.returncode != 0:
+        sys.exit(result.returncode)
+    return target
+
+
+def start_rasa_server(conf: dict[str, str], model: Path, credentials: Path) -> subprocess.Popen:
     command = [
         str(VENV_BIN / "rasa"), "run", "--quiet", "--model", str(model),
-        "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+        "--endpoints", "endpoints.yml", "--credentials", str(credentials),
         "--port", conf["RASA_PORT"], "--cors", *conf["CORS_ORIGINS"].split(),
     ]
     if conf["RASA_API_TOKEN"]:
@@ -263,9 +273,11 @@ def serve(demo_page: bool) -> int:
     require_free_ports(ports)
     model = ensure_model()
     STATE.mkdir(exist_ok=True)
+    credentials = channel_credentials(conf)
     started = time.monotonic()
     stop_on_signals()
-    processes = {"actions": start_action_server(conf), "rasa": start_rasa_server(conf, model)}
+    processes = {"actions": start_action_server(conf),
+                 "rasa": start_rasa_server(conf, model, credentials)}
     if demo_page:
         processes["demo page"] = start_demo_page(conf)
     try:
@@ -334,7 +346,8 @@ def shell() -> int:
                            "action server")
         # The conversation needs the terminal; only its stderr (warnings) is filtered.
         conversation = launch([str(VENV_BIN / "rasa"), "shell", "--quiet", "--model",
-                               str(model), "--endpoints", "endpoints.yml"], conf,
+                               str(model), "--endpoints", "endpoints.yml",
+                               "--credentials", str(channel_credentials(conf))], conf,
                               interactive=True)
         return conversation.wait()
     except RuntimeError as problem:

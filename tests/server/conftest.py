@@ -54,15 +54,17 @@ class Assistant:
         return f"test-{uuid.uuid4().hex[:12]}"
 
 
-def start_assistant(state: Path) -> Assistant:
+def start_assistant(state: Path, extra_env: dict[str, str] | None = None) -> Assistant:
     """Starts scripts/stack.py serve (as `make run` does) on free ports, with a throw-away
-    SQLite tracker store, so a running `make run` is not disturbed."""
+    SQLite tracker store, so a running `make run` is not disturbed. `extra_env`: more
+    settings (e.g. the messaging apps')."""
     rasa_port, action_port = free_port(), free_port()
     page_ports = (free_port(), free_port())
     token = uuid.uuid4().hex
     env = {**os.environ, "RASA_PORT": str(rasa_port), "ACTION_PORT": str(action_port),
            "TRACKER_DB": str(state / "conversations.db"), "RASA_API_TOKEN": token,
-           "CORS_ORIGINS": " ".join(f"http://localhost:{port}" for port in page_ports)}
+           "CORS_ORIGINS": " ".join(f"http://localhost:{port}" for port in page_ports),
+           **(extra_env or {})}
     log = state / "servers.log"
     with log.open("w") as out:
         process = subprocess.Popen([sys.executable, "scripts/stack.py", "serve"], cwd=ROOT,
