@@ -9,12 +9,17 @@
   keys to `emit()` as keyword arguments, which fails for `{"advice": ...}`. This
   output sends `{"custom": payload}`, as the REST channel does; the message handler
   is replaced too, since Rasa's builds its output channel itself.
+- Allowed origins: Rasa creates the socket.io server with `cors_allowed_origins=[]`,
+  which turns Engine.IO's origin check off, so any website could open a socket to the
+  assistant. This channel allows the origins the HTTP API allows (`CORS_ORIGINS`), and
+  only same-origin pages when none are configured.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -42,6 +47,7 @@ class PersistentSocketIOInput(SocketIOInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         blueprint = super().blueprint(on_new_message)
+        self.sio.eio.cors_allowed_origins = allowed_origins()
         self.on_new_message = on_new_message
         # Registering an event again replaces Rasa's handler on the same server.
         self.sio.on("session_request", namespace=self.namespace)(self.session_request)
@@ -73,6 +79,14 @@ class PersistentSocketIOInput(SocketIOInput):
             input_channel=self.name(),
             metadata=_metadata(data.get(self.metadata_key)),
         ))
+
+
+def allowed_origins() -> list[str] | str | None:
+    """CORS_ORIGINS as Engine.IO takes it: a list, "*" for any, None for same-origin only."""
+    origins = os.environ.get("CORS_ORIGINS", "").split()
+    if "*" in origins:
+        return "*"
+    return origins or None
 
 
 def _metadata(value: Any) -> dict[str, Any]:

@@ -52,3 +52,15 @@ async def test_replies_arrive_and_a_reconnect_continues_the_conversation(assista
     payload = next(reply["custom"] for reply in advice if "custom" in reply)
     assert payload["advice"] == "postpone" and payload["urgent_care"] is True
     assert "R3" in payload["reasons"]
+
+
+async def test_only_the_configured_websites_may_open_a_socket(assistant):
+    allowed = socketio.AsyncClient()
+    await allowed.connect(assistant.url, socketio_path="/socket.io", transports=["polling"],
+                          headers={"Origin": f"http://localhost:{assistant.page_ports[0]}"})
+    await allowed.disconnect()
+
+    elsewhere = socketio.AsyncClient()
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        await elsewhere.connect(assistant.url, socketio_path="/socket.io",
+                                transports=["polling"], headers={"Origin": "http://evil.example"})
