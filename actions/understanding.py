@@ -29,6 +29,15 @@ LEADING_WORDS = {
     **dict.fromkeys(("no", "nope", "nah", "n", "noo"), NO),
 }
 NOT_AN_ANSWER_AFTER = {"idea", "clue", "doubt"}
+# A no must be said, not guessed: DIET has read gibberish ("lalala") as a 0.98 "deny",
+# which would record "no" to a safety question. A "deny" counts only with a word that
+# can carry a no; otherwise the question is asked again, then recorded as "not sure".
+SAYS_NO = re.compile(
+    r"\b(no+|nop|nope|nah|n|not|nothing|none|never|neither|nor|negative|zero|nil|fine|ok"
+    r"|okay|alright|well|good|clear|normal|usual|unchanged|same)\b"
+    r"|\b(ai|are|ca|could|did|does|do|had|has|have|is|must|should|was|were|wo|would)n'?t\b",
+    re.IGNORECASE,
+)
 # Intents the dialogue rules answer (why, what is, a person, start over, bye).
 DIGRESSIONS = {"ask_why", "ask_term", "request_human", "start_over", "goodbye"}
 
@@ -132,9 +141,14 @@ def answer_to_question(
         return UNKNOWN
     if stated:
         return None
-    confident = (message.get("intent") or {}).get("confidence", 1.0) >= ANSWER_CONFIDENCE
-    leading = leading_answer(message.get("text") or "")
-    return leading or (INTENT_ANSWERS.get(intent) if confident else None)
+    text = (message.get("text") or "").replace("\u2019", "'")
+    leading = leading_answer(text)
+    if leading:
+        return leading
+    if (message.get("intent") or {}).get("confidence", 1.0) < ANSWER_CONFIDENCE:
+        return None
+    answer = INTENT_ANSWERS.get(intent)
+    return None if answer == NO and not SAYS_NO.search(text) else answer
 
 
 def leading_answer(text: str) -> str | None:

@@ -1,5 +1,7 @@
 """What a client message answers, and which question comes next (no Rasa needed)."""
 
+from pathlib import Path
+
 import pytest
 
 from actions import questions
@@ -226,6 +228,34 @@ def test_a_yes_or_no_diet_is_unsure_of_is_no_answer():
     turn = understand(message("deny", "lalala", confidence=0.63), ALL_RED_FLAGS_NO, "fever",
                       FINDING_SLOTS)
     assert turn.updates == {"unclear_answer": "fever"}
+
+
+@pytest.mark.parametrize("text", ["lalala", "asdfgh", "🙂", "hmm"])
+def test_a_confident_no_without_a_word_of_no_is_no_answer(text):
+    turn = understand(message("deny", text, confidence=0.98), ALL_RED_FLAGS_NO, "fever",
+                      FINDING_SLOTS)
+    assert turn.updates == {"unclear_answer": "fever"}
+
+
+@pytest.mark.parametrize("text", ["I'm clear of all that", "havent got a temprature",
+                                  "I don’t", "all normal for me", "zero", "same as always"])
+def test_a_no_in_other_words_still_answers(text):
+    turn = understand(message("deny", text), ALL_RED_FLAGS_NO, "fever", FINDING_SLOTS)
+    assert turn.updates == {"fever": "no"}
+
+
+def test_every_no_in_the_training_data_has_a_word_of_no():
+    """The guard above must not turn the ways clients say no into unclear answers."""
+    import yaml
+
+    from actions.understanding import SAYS_NO
+
+    data = Path(__file__).resolve().parents[2] / "data" / "nlu"
+    denials = [line.strip()[2:] for file in data.glob("*.yml")
+               for block in yaml.safe_load(file.read_text())["nlu"]
+               if block.get("intent") == "deny" for line in block["examples"].splitlines()]
+    assert len(denials) > 100
+    assert [text for text in denials if not SAYS_NO.search(text)] == []
 
 
 def test_an_explicit_no_needs_no_confidence():
