@@ -19,9 +19,17 @@ CHECK = {
 }
 
 
-def test_no_message_text_in_the_logs(assistant):
+@pytest.fixture(params=["assistant", "private_assistant"])
+def any_assistant(request):
+    """As configured today, and with the privacy classes (docs/privacy.md)."""
+    return request.getfixturevalue(request.param)
+
+
+def test_no_message_text_in_the_logs(any_assistant):
+    assistant = any_assistant
     have_conversation(assistant, CHECK)
-    for message in ["/ numbness Quetzalcoatl", "numbness " * 400, "/affirm{\"x\": tingling}"]:
+    for message in ["/ numbness Quetzalcoatl", "/{numbness}", "numbness " * 400,
+                    "/affirm{\"x\": tingling}", "/affirm@tingling"]:
         post(assistant, json={"sender": assistant.new_sender(), "message": message})
     post(assistant, json={"sender": assistant.new_sender(), "message": ["migraine"]})
     post(assistant, json={"sender": ["Quetzalcoatl"], "message": "shivering"})
