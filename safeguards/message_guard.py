@@ -1,4 +1,6 @@
-"""The first NLU component: a message too long to read is not read at all.
+"""The first NLU component: what Rasa must not read as it is.
+
+1. A message too long to read is not read at all.
 
 DIET's transformer costs time and memory quadratic in the number of tokens: on this
 model a 20,000-character message takes 5 s and 1.2 GB, 40,000 characters 11 s and 4.5 GB,
@@ -10,6 +12,10 @@ entity, written the way a button payload is written (Rasa's RegexMessageHandler 
 after the pipeline). The rules then say the message is too long and the open question of
 the check stays open. Nothing of the long text is interpreted: reading only its start
 could miss a "not" further on.
+
+2. A message that starts with "/" but is not a button payload ("/{numbness}") loses the
+slash and is read as words. Left as it is, Rasa logs its whole text as a warning
+("message.parsing.failed"), which would put what a client said in the logs.
 """
 
 from __future__ import annotations
@@ -21,6 +27,8 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.constants import INTENT_MESSAGE_PREFIX
+from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
@@ -35,8 +43,9 @@ def too_long_payload(max_characters: int) -> str:
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER],
                           is_trainable=False)
-class MessageLengthGuard(GraphComponent):
-    """Replaces an over-long message by the "too long" payload before anything reads it."""
+class MessageGuard(GraphComponent):
+    """Replaces an over-long message by the "too long" payload, and drops the slash of a
+    message that only looks like a button payload, before anything reads them."""
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
@@ -44,7 +53,7 @@ class MessageLengthGuard(GraphComponent):
 
     @classmethod
     def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> MessageLengthGuard:
+               execution_context: ExecutionContext) -> MessageGuard:
         return cls(config)
 
     def __init__(self, config: dict[str, Any]) -> None:
@@ -57,6 +66,16 @@ class MessageLengthGuard(GraphComponent):
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             text = message.get(TEXT)
-            if isinstance(text, str) and len(text) > self.max_characters:
+            if not isinstance(text, str):
+                continue
+            if len(text) > self.max_characters:
                 message.set(TEXT, self._payload)
+            elif looks_like_a_payload_but_is_not(text):
+                message.set(TEXT, text.strip().lstrip(INTENT_MESSAGE_PREFIX))
         return messages
+
+
+def looks_like_a_payload_but_is_not(text: str) -> bool:
+    text = text.strip()
+    return (text.startswith(INTENT_MESSAGE_PREFIX)
+            and YAMLStoryReader._regex_message_pattern().match(text) is None)

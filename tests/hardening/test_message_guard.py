@@ -10,14 +10,14 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from safeguards.message_length import MessageLengthGuard
+from safeguards.message_guard import MessageGuard
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def guarded(text: str, limit: int = 20) -> Message:
     message = Message(data={TEXT: text})
-    MessageLengthGuard({"max_characters": limit}).process([message])
+    MessageGuard({"max_characters": limit}).process([message])
     return RegexMessageHandler().process([message], Domain.load(str(ROOT / "domain")))[0]
 
 
@@ -36,3 +36,12 @@ def test_a_message_at_the_limit_is_read_as_it_is():
 
 def test_the_limit_is_counted_in_characters_not_bytes():
     assert guarded("\U0001f912" * 20).get(TEXT) == "\U0001f912" * 20
+
+
+def test_a_slash_that_is_no_button_payload_is_dropped_and_the_words_read():
+    assert guarded("/{my foot is numb}", limit=2000).get(TEXT) == "{my foot is numb}"
+    assert guarded(" / ", limit=2000).get(TEXT) == ""
+
+
+def test_a_button_payload_is_left_to_rasa():
+    assert guarded("/affirm", limit=2000).get(INTENT)["name"] == "affirm"
