@@ -70,12 +70,12 @@ class PrivacyTrackerStore(SQLTrackerStore):
         logger.info("deleted a conversation on the client's request (%d events)", deleted)
         return deleted
 
-    def purge_expired(self, now: float | None = None) -> int:
+    def purge_expired(self) -> int:
         """Deletes conversations whose newest event is older than the retention period."""
         self._last_purge = time.monotonic()
         if not self.retention_days:
             return 0
-        cutoff = (now or time.time()) - self.retention_days * SECONDS_PER_DAY
+        cutoff = time.time() - self.retention_days * SECONDS_PER_DAY
         event = self.SQLEvent
         expired = (sa.select(event.sender_id).group_by(event.sender_id)
                    .having(sa.func.max(event.timestamp) < cutoff))

@@ -18,7 +18,7 @@ from tests.server.test_socketio import talk
 
 pytestmark = pytest.mark.server
 
-LIMIT = 2000  # config.yml: MessageGuard max_characters
+LIMIT = 2000  # MessageGuard max_characters (its default; config.yml does not change it)
 HUNDRED_KB = "my left foot has been numb since Sunday and I am very tired. " * 1700
 TOO_LONG = "too long"
 
