@@ -6,6 +6,8 @@ exactly what a clinic runs. Subcommands:
     model   train only if the training data, domain, config or components changed
     serve   start the action server and the Rasa server; stay until Ctrl-C / SIGTERM
     shell   start the action server and open a terminal conversation (`rasa shell`)
+    rasa    only the Rasa server, in the foreground (a container of a deployment)
+    actions only the action server, in the foreground (a container of a deployment)
 """
 
 from __future__ import annotations
@@ -64,6 +66,7 @@ def settings() -> dict[str, str]:
     demo_port = env("DEMO_PORT", "8080")
     return {
         "RASA_PORT": rasa_port,
+        "RASA_INTERFACE": env("RASA_INTERFACE", "0.0.0.0"),
         "ACTION_PORT": action_port,
         "DEMO_PORT": demo_port,
         "ACTION_ENDPOINT_URL": env("ACTION_ENDPOINT_URL", f"http://localhost:{action_port}/webhook"),
@@ -307,10 +310,15 @@ def start_action_server(conf: dict[str, str]) -> subprocess.Popen:
 
 
 def start_rasa_server(conf: dict[str, str], model: Path) -> subprocess.Popen:
+    return launch(rasa_server_command(conf, model), conf)
+
+
+def rasa_server_command(conf: dict[str, str], model: Path) -> list[str]:
     command = [
         str(VENV_BIN / "rasa"), "run", "--quiet", "--model", str(model),
         "--endpoints", str(write_endpoints(conf)), "--credentials", "credentials.yml",
-        "--port", conf["RASA_PORT"], "--cors", *conf["CORS_ORIGINS"].split(),
+        "--interface", conf["RASA_INTERFACE"], "--port", conf["RASA_PORT"],
+        "--cors", *conf["CORS_ORIGINS"].split(),
     ]
     if conf["RASA_API_TOKEN"] or conf["RASA_JWT_SECRET"]:
         command.append("--enable-api")
@@ -319,7 +327,7 @@ def start_rasa_server(conf: dict[str, str], model: Path) -> subprocess.Popen:
     if conf["RASA_JWT_SECRET"]:
         command += ["--jwt-secret", conf["RASA_JWT_SECRET"], "--jwt-method",
                     conf["RASA_JWT_METHOD"]]
-    return launch(command, conf)
+    return command
 
 
 def start_demo_page(conf: dict[str, str]) -> subprocess.Popen:
@@ -464,15 +472,33 @@ def shell() -> int:
         stop([actions])
 
 
+def serve_one(which: str) -> int:
+    """Only the Rasa server or only the action server, in the foreground: one container of
+    a deployment (docs/deployment.md), where the platform restarts what stops."""
+    conf = settings()
+    check_settings(conf)
+    process = (start_rasa_server(conf, ensure_model()) if which == "rasa"
+               else start_action_server(conf))
+    stop_on_signals()
+    try:
+        return process.wait()
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        stop([process])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=["model", "serve", "shell"])
+    parser.add_argument("command", choices=["model", "serve", "shell", "rasa", "actions"])
     parser.add_argument("--demo-page", action="store_true",
                         help="serve: also serve the demo clinic page with the chat widget")
     args = parser.parse_args()
     if args.command == "model":
         ensure_model()
         return 0
+    if args.command in ("rasa", "actions"):
+        return serve_one(args.command)
     return serve(args.demo_page) if args.command == "serve" else shell()
 
 

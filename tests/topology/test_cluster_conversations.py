@@ -1,0 +1,79 @@
+"""Conversations through the cluster: turns that land on different Rasa replicas continue
+one conversation, and 50 clients at once each get their own, expected advice."""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from tests.server.test_conversations import RANK, have_conversation, load_conversations
+
+CONCURRENT_CONVERSATIONS = 50
+
+
+def check_outcome(payload: dict, expected: dict, asked: list[str]) -> None:
+    assert RANK[payload["advice"]] >= RANK[expected["advice"]], (
+        f"UNDER-TRIAGE: got {payload}, expected {expected}; asked {asked}")
+    assert payload["advice"] == expected["advice"], f"got {payload}; asked {asked}"
+    assert payload["urgent_care"] == expected.get("urgent_care", False), payload
+    assert set(expected.get("reasons", [])) <= set(payload["reasons"]), payload
+
+
+def test_a_conversation_continues_whichever_replica_answers(cluster):
+    client = cluster.client()
+    conversation = next(c for c in load_conversations() if c["expect"]["advice"] == "postpone")
+    payload, asked = have_conversation(client, conversation)
+
+    check_outcome(payload, conversation["expect"], asked)
+    served_by = {replica.split(", ")[-1].rsplit(":", 1)[1] for replica in client.replicas}
+    assert served_by == {str(cluster.ports["rasa-1"]), str(cluster.ports["rasa-2"])}
+    # Nothing lost: every message the client sent is in the conversation, in order.
+    (sender, sent), = client.sent.items()
+    assert client.user_messages(sender) == sent
+
+
+def have_one(address: str, conversation: dict, cluster) -> tuple[int, float]:
+    """One client's full check; returns its turns and seconds."""
+    client = cluster.client(address)
+    started = time.monotonic()
+    payload, asked = have_conversation(client, conversation)
+    check_outcome(payload, conversation["expect"], asked)
+    return len(client.replicas), time.monotonic() - started
+
+
+def test_fifty_clients_at_once_each_get_their_own_advice(cluster):
+    conversations = load_conversations()
+    plan = [conversations[i % len(conversations)] for i in range(CONCURRENT_CONVERSATIONS)]
+    started = time.monotonic()
+    with ThreadPoolExecutor(CONCURRENT_CONVERSATIONS) as pool:
+        futures = [pool.submit(have_one, f"127.0.0.{10 + i}", conversation, cluster)
+                   for i, conversation in enumerate(plan)]
+    elapsed = time.monotonic() - started
+    results, errors = [], []
+    for conversation, future in zip(plan, futures, strict=True):
+        try:
+            results.append(future.result())
+        except (Exception, pytest.fail.Exception) as problem:
+            errors.append(f"{conversation['name']}: {problem}")
+    turns = sum(t for t, _ in results)
+    durations = sorted(d for _, d in results)
+    print(f"\nload: {CONCURRENT_CONVERSATIONS} concurrent checks, {turns} turns in "
+          f"{elapsed:.0f} s ({turns / elapsed:.1f} turns/s); a check took "
+          f"{durations[0]:.0f}-{durations[-1]:.0f} s" if durations else "")
+    assert not errors, f"{len(errors)} of {len(plan)} failed:\n" + "\n".join(errors)
+
+
+def test_a_client_sending_too_fast_gets_a_clear_429_and_others_are_served(cluster):
+    flooding, other = cluster.client("127.0.0.201"), cluster.client("127.0.0.202")
+    statuses = []
+    for _ in range(200):  # far beyond the burst allowed to one client address
+        response = flooding.session.get(f"{cluster.url}/", timeout=10)
+        statuses.append(response.status_code)
+        if response.status_code == 429:
+            break
+    assert statuses[0] == 200 and statuses[-1] == 429, statuses
+    assert "please wait a moment" in response.json()["error"]
+    assert response.headers["Retry-After"] == "1"
+    assert other.session.get(f"{cluster.url}/", timeout=10).status_code == 200
