@@ -9,6 +9,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -100,10 +101,17 @@ class RunningCluster:
         return json.loads((self.state / "processes.json").read_text())
 
     def kill(self, name: str) -> int:
-        """Kills one replica outright (SIGKILL: no goodbye); returns its pid."""
-        pid = self.servers()[name]["pid"]
-        os.killpg(pid, signal.SIGKILL)
-        return pid
+        """Kills one replica outright (SIGKILL: no goodbye) and waits until its port is
+        closed (a big process takes a moment to die); returns its pid."""
+        server = self.servers()[name]
+        os.killpg(server["pid"], signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", int(server["port"]))) != 0:
+                    return server["pid"]
+            time.sleep(0.05)
+        pytest.fail(f"{name} still accepts connections after SIGKILL")
 
     def restarting(self, name: str, old_pid: int, timeout: float = 30) -> bool:
         """Whether the cluster starts a new process for the replica (not waiting for it)."""
@@ -136,7 +144,7 @@ def cluster_folder() -> Path:
 
 
 @pytest.fixture(scope="package")
-def cluster(trained_model):
+def cluster(trained_model, tmp_path_factory):
     state = cluster_folder()
     ports = {name: free_port() for name in (
         "RASA_PORT", "ACTION_PORT", "POSTGRES_PORT", "REDIS_PORT", "rasa-1", "rasa-2",
@@ -158,6 +166,8 @@ def cluster(trained_model):
     finally:
         process.terminate()
         process.wait(timeout=180)
+        # The servers' log outlives the folder, in pytest's kept temporary folders.
+        shutil.copy(log, tmp_path_factory.getbasetemp() / "cluster.log")
         shutil.rmtree(state, ignore_errors=True)
 
 
