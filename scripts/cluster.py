@@ -30,6 +30,7 @@ import argparse
 import json
 import os
 import re
+import secrets
 import shutil
 import signal
 import socket
@@ -254,12 +255,12 @@ def cluster_settings() -> dict[str, str]:
         "ACTION_REPLICA_PORTS": env("ACTION_REPLICA_PORTS", "5061 5062"),
         "RATE_LIMIT": env("RATE_LIMIT", "5"),
         "RATE_LIMIT_BURST": env("RATE_LIMIT_BURST", "20"),
-        "POSTGRES_HOST": "127.0.0.1",
         "POSTGRES_PORT": env("POSTGRES_PORT", "5433"),
         "POSTGRES_PASSWORD": env("POSTGRES_PASSWORD", "precheck"),
-        "REDIS_HOST": "127.0.0.1",
         "REDIS_PORT": env("REDIS_PORT", "6380"),
         "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{conf['ACTION_PORT']}/webhook",
+        # Only the Rasa replicas may call the action servers; unless given, a new token.
+        "ACTION_SERVER_TOKEN": env("ACTION_SERVER_TOKEN") or secrets.token_hex(16),
         # Replicas only on loopback: clients come in through nginx (and its rate limit).
         "RASA_INTERFACE": "127.0.0.1",
         "SANIC_HOST": "127.0.0.1",
@@ -304,6 +305,8 @@ class Cluster:
                                  conf["POSTGRES_PASSWORD"])
         self.redis = Redis(self.state / "redis", int(conf["REDIS_PORT"]),
                            conf["REDIS_PASSWORD"])
+        # The replicas use these two: the tracker store and the lock store.
+        conf.update({**self.postgres.settings(), **self.redis.settings()})
         self.processes: dict[str, subprocess.Popen] = {}
         self.model: Path | None = None
 

@@ -51,10 +51,10 @@ MAX_RESTARTS = 5
 RESTART_WINDOW_S = 60
 
 
-# Where a clinic's conversations are kept. Rasa falls back to an in-memory store, without
-# failing, when a custom tracker store cannot be imported: the servers' health check
-# would not show it, so the type is named once, here.
-TRACKER_STORE_TYPE = "SQL"
+# Rasa's SQL tracker store (SQLite or PostgreSQL) that forgets on request and after a while
+# and survives a database restart. Rasa falls back to an in-memory store, without failing,
+# when a custom tracker store cannot be imported: tests/topology checks that it can.
+TRACKER_STORE_TYPE = "scaling.tracker_store.ReconnectingTrackerStore"
 
 
 def settings() -> dict[str, str]:

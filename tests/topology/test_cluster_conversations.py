@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from tests.server.test_conversations import RANK, have_conversation, load_conversations
+from tests.server.test_socketio import talk
 
 CONCURRENT_CONVERSATIONS = 50
 
@@ -77,3 +78,22 @@ def test_a_client_sending_too_fast_gets_a_clear_429_and_others_are_served(cluste
     assert "please wait a moment" in response.json()["error"]
     assert response.headers["Retry-After"] == "1"
     assert other.session.get(f"{cluster.url}/", timeout=10).status_code == 200
+
+
+async def test_socketio_clients_are_served_through_nginx(cluster):
+    # Long-polling: each exchange is several requests, which must reach one replica.
+    client = cluster.client()
+    session_id = client.new_sender()
+    welcome = await talk(cluster.url, session_id, "hi")
+    assert "not a medical device" in " ".join(reply["text"] for reply in welcome)
+    question = await talk(cluster.url, session_id, "/affirm")  # a new connection
+    assert "urgent signs" in question[-1]["text"]
+    assert client.tracker(session_id)["slots"]["requested_slot"] == "red_flag_screen"
+
+
+def test_the_action_servers_answer_only_the_rasa_replicas(cluster):
+    # Every check above went through them, so the Rasa replicas hold the token; others don't.
+    response = cluster.client().session.post(
+        f"http://127.0.0.1:{cluster.ports['ACTION_PORT']}/webhook",
+        json={"next_action": "action_give_advice", "tracker": {}}, timeout=10)
+    assert response.status_code == 401

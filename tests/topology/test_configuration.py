@@ -9,7 +9,10 @@ from pathlib import Path
 
 import pytest
 from rasa.shared.core.domain import Domain
+from rasa.shared.utils.common import class_from_module_path
 from rasa.utils.endpoints import read_endpoint_config
+
+from privacy.tracker_store import PrivacyTrackerStore
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -37,9 +40,15 @@ def rasa_reads(name: str) -> object:
     return read_endpoint_config(str(stack.write_endpoints(stack.settings())), name)
 
 
+def test_the_tracker_store_is_the_privacy_store_and_can_be_imported():
+    # Rasa would quietly keep conversations in memory if it could not import it.
+    store = class_from_module_path(stack.TRACKER_STORE_TYPE)
+    assert issubclass(store, PrivacyTrackerStore)
+
+
 def test_by_default_sqlite_and_no_lock_store(environment):
     store = rasa_reads("tracker_store")
-    assert (store.type, store.kwargs["dialect"]) == ("SQL", "sqlite")
+    assert (store.type, store.kwargs["dialect"]) == (stack.TRACKER_STORE_TYPE, "sqlite")
     assert store.kwargs["db"] == str(stack.STATE / "conversations.db")
     assert rasa_reads("lock_store") is None
     action = rasa_reads("action_endpoint")
