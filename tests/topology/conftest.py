@@ -92,6 +92,7 @@ class RunningCluster:
     log: Path
     postgres: Postgres
     ports: dict[str, int]
+    action_token: str
 
     def client(self, address: str = "127.0.0.1") -> Client:
         return Client(self.url, self.token, address)
@@ -149,9 +150,10 @@ def cluster(trained_model, tmp_path_factory):
     ports = {name: free_port() for name in (
         "RASA_PORT", "ACTION_PORT", "POSTGRES_PORT", "REDIS_PORT", "rasa-1", "rasa-2",
         "actions-1", "actions-2")}
-    token = uuid.uuid4().hex
+    token, action_token = uuid.uuid4().hex, uuid.uuid4().hex
     env = {**os.environ, **{k: str(v) for k, v in ports.items() if k.isupper()},
            "CLUSTER_STATE": str(state), "RASA_API_TOKEN": token,
+           "ACTION_SERVER_TOKEN": action_token,
            "RASA_REPLICA_PORTS": f"{ports['rasa-1']} {ports['rasa-2']}",
            "ACTION_REPLICA_PORTS": f"{ports['actions-1']} {ports['actions-2']}"}
     log = state / "cluster.log"
@@ -159,7 +161,8 @@ def cluster(trained_model, tmp_path_factory):
         process = subprocess.Popen([sys.executable, "scripts/cluster.py", "up"], cwd=ROOT,
                                    env=env, stdout=out, stderr=subprocess.STDOUT)
     running = RunningCluster(f"http://127.0.0.1:{ports['RASA_PORT']}", token, state, process,
-                             log, Postgres(state / "postgres", ports["POSTGRES_PORT"]), ports)
+                             log, Postgres(state / "postgres", ports["POSTGRES_PORT"]), ports,
+                             action_token)
     try:
         wait_for_ready(running)
         yield running

@@ -75,3 +75,10 @@ def test_a_rasa_replica_killed_the_other_serves_the_next_turn(cluster):
     assert client.tracker(sender)["slots"]["active_flare_up"] == "no"
     # The cluster starts a new rasa-1 (loading the model takes a minute or two).
     assert cluster.restarting("rasa-1", killed)
+
+
+def test_the_servers_logs_quote_no_token(cluster):
+    # After the faults above, whose failed requests carried both tokens in their URLs.
+    log = cluster.log.read_text(errors="replace")
+    assert "stopped" in log, "no fault was logged: nothing to check"
+    assert cluster.token not in log and cluster.action_token not in log
