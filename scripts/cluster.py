@@ -416,6 +416,7 @@ class Cluster:
 
     def stop(self) -> None:
         stack.stop(list(self.processes.values()))
+        (self.state / "processes.json").unlink(missing_ok=True)
         self.redis.stop()
         self.postgres.stop()
 

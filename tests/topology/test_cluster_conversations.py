@@ -7,6 +7,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+import redis
 
 from tests.server.test_conversations import RANK, have_conversation, load_conversations
 from tests.server.test_socketio import talk
@@ -64,6 +65,13 @@ def test_fifty_clients_at_once_each_get_their_own_advice(cluster):
           f"{elapsed:.0f} s ({turns / elapsed:.1f} turns/s); a check took "
           f"{durations[0]:.0f}-{durations[-1]:.0f} s" if durations else "")
     assert not errors, f"{len(errors)} of {len(plan)} failed:\n" + "\n".join(errors)
+
+
+def test_the_replicas_lock_conversations_in_redis(cluster):
+    # Each turn of the checks above saved its conversation's lock there (Rasa's in-memory
+    # lock store, which one replica cannot see from the other, would leave Redis unused).
+    stats = redis.Redis(port=cluster.ports["REDIS_PORT"]).info("commandstats")
+    assert stats.get("cmdstat_set", {}).get("calls", 0) > 0
 
 
 def test_a_client_sending_too_fast_gets_a_clear_429_and_others_are_served(cluster):
