@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha256sum requirements.lock | cut -c1-16)
 
-.PHONY: run test shell summary setup model lint validate test-flows lock clean
+.PHONY: run test shell summary setup model lint validate test-flows lock clean cluster-up cluster-down
 
 run: setup ## set up, train if needed, serve (REST :5005, demo page :8080) until Ctrl-C
 	@$(PY) scripts/stack.py serve --demo-page
@@ -32,6 +32,14 @@ $(STAMP): requirements.lock
 	@$(PY) -m pip install -qq --disable-pip-version-check --upgrade pip
 	@$(PY) -m pip install -qq --disable-pip-version-check -r requirements.lock
 	@rm -f $(VENV)/.installed-*; touch $@
+
+# The scaled topology on this machine (docs/deployment.md): PostgreSQL, Redis, two Rasa and
+# two action-server replicas behind nginx; installs the Debian packages it needs (as root).
+cluster-up: setup ## start the cluster in the background (assistant on :5005 through nginx)
+	@$(PY) scripts/cluster.py up --detach
+
+cluster-down: ## stop what cluster-up started
+	@$(PY) scripts/cluster.py down
 
 model: setup ## train only if training data, domain or config changed
 	@$(PY) scripts/stack.py model

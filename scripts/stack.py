@@ -6,6 +6,8 @@ exactly what a clinic runs. Subcommands:
     model   train only if the training data, domain, config or components changed
     serve   start the action server and the Rasa server; stay until Ctrl-C / SIGTERM
     shell   start the action server and open a terminal conversation (`rasa shell`)
+    rasa    only the Rasa server, in the foreground (a container of a deployment)
+    actions only the action server, in the foreground (a container of a deployment)
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import fcntl
 import hashlib
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -24,6 +27,8 @@ import time
 import urllib.request
 from pathlib import Path
 from typing import IO
+
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 MODELS = ROOT / "models"
@@ -46,22 +51,105 @@ MAX_RESTARTS = 5
 RESTART_WINDOW_S = 60
 
 
+# Rasa's SQL tracker store (SQLite or PostgreSQL) that forgets on request and after a while
+# and survives a database restart. Rasa falls back to an in-memory store, without failing,
+# when a custom tracker store cannot be imported: tests/topology checks that it can.
+TRACKER_STORE_TYPE = "scaling.tracker_store.ReconnectingTrackerStore"
+
+
 def settings() -> dict[str, str]:
-    """The runtime configuration, from the environment with embedded defaults."""
-    rasa_port = os.environ.get("RASA_PORT", "5005")
-    action_port = os.environ.get("ACTION_PORT", "5055")
-    demo_port = os.environ.get("DEMO_PORT", "8080")
+    """The runtime configuration, from the environment with embedded defaults
+    (README "Configuration" lists every variable)."""
+    env = os.environ.get
+    rasa_port = env("RASA_PORT", "5005")
+    action_port = env("ACTION_PORT", "5055")
+    demo_port = env("DEMO_PORT", "8080")
     return {
         "RASA_PORT": rasa_port,
+        "RASA_INTERFACE": env("RASA_INTERFACE", "0.0.0.0"),
         "ACTION_PORT": action_port,
         "DEMO_PORT": demo_port,
-        "ACTION_ENDPOINT_URL": os.environ.get(
-            "ACTION_ENDPOINT_URL", f"http://localhost:{action_port}/webhook"
-        ),
-        "TRACKER_DB": os.environ.get("TRACKER_DB", str(STATE / "conversations.db")),
-        "CORS_ORIGINS": os.environ.get("CORS_ORIGINS", f"http://localhost:{demo_port}"),
-        "RASA_API_TOKEN": os.environ.get("RASA_API_TOKEN", ""),
+        "ACTION_ENDPOINT_URL": env("ACTION_ENDPOINT_URL", f"http://localhost:{action_port}/webhook"),
+        "ACTION_SERVER_TOKEN": env("ACTION_SERVER_TOKEN", ""),
+        "TRACKER_DB": env("TRACKER_DB", str(STATE / "conversations.db")),
+        "POSTGRES_HOST": env("POSTGRES_HOST", ""),
+        "POSTGRES_PORT": env("POSTGRES_PORT", "5432"),
+        "POSTGRES_DB": env("POSTGRES_DB", "precheck"),
+        "POSTGRES_USER": env("POSTGRES_USER", "precheck"),
+        "POSTGRES_PASSWORD": env("POSTGRES_PASSWORD", ""),
+        "REDIS_HOST": env("REDIS_HOST", ""),
+        "REDIS_PORT": env("REDIS_PORT", "6379"),
+        "REDIS_DB": env("REDIS_DB", "1"),
+        "REDIS_PASSWORD": env("REDIS_PASSWORD", ""),
+        "SANIC_WORKERS": env("SANIC_WORKERS", "1"),
+        "CORS_ORIGINS": env("CORS_ORIGINS", f"http://localhost:{demo_port}"),
+        "RASA_API_TOKEN": env("RASA_API_TOKEN", ""),
+        "RASA_JWT_SECRET": env("RASA_JWT_SECRET", ""),
+        "RASA_JWT_METHOD": env("RASA_JWT_METHOD", "HS256"),
     }
+
+
+def check_settings(conf: dict[str, str]) -> None:
+    """Refuses what would silently lose or mix up conversations."""
+    if not conf["SANIC_WORKERS"].isdigit() or int(conf["SANIC_WORKERS"]) < 1:
+        raise SystemExit(f"error: SANIC_WORKERS must be a whole number, not "
+                         f"{conf['SANIC_WORKERS']!r}")
+    if int(conf["SANIC_WORKERS"]) > 1 and not conf["REDIS_HOST"]:
+        # Without a shared lock store two workers could answer one client at once and
+        # overwrite each other's turns (Rasa itself quietly falls back to one worker).
+        raise SystemExit("error: more than one Sanic worker needs the Redis lock store: "
+                         "set REDIS_HOST (see README \"Configuration\")")
+
+
+def endpoints(conf: dict[str, str]) -> dict:
+    """The endpoints Rasa uses, chosen by the environment: endpoints.yml's own sections
+    (for additions such as an event broker) plus the action server, tracker and lock store."""
+    sections = yaml.safe_load((ROOT / "endpoints.yml").read_text()) or {}
+    action = {"url": conf["ACTION_ENDPOINT_URL"]}
+    if conf["ACTION_SERVER_TOKEN"]:
+        # Sent as the query parameter ?token=... with every action call.
+        action.update(token_name="token", **secret(conf, "token", "ACTION_SERVER_TOKEN"))
+    sections["action_endpoint"] = action
+    if conf["POSTGRES_HOST"]:
+        sections["tracker_store"] = {
+            "type": TRACKER_STORE_TYPE, "dialect": "postgresql", "url": conf["POSTGRES_HOST"],
+            "port": int(conf["POSTGRES_PORT"]), "db": conf["POSTGRES_DB"],
+            "username": conf["POSTGRES_USER"], **secret(conf, "password", "POSTGRES_PASSWORD")}
+    else:
+        sections["tracker_store"] = {"type": TRACKER_STORE_TYPE, "dialect": "sqlite",
+                                     "db": conf["TRACKER_DB"]}
+    if conf["REDIS_HOST"]:
+        sections["lock_store"] = {
+            "type": "redis", "url": conf["REDIS_HOST"], "port": int(conf["REDIS_PORT"]),
+            "db": int(conf["REDIS_DB"]), "key_prefix": "precheck",
+            **secret(conf, "password", "REDIS_PASSWORD")}
+    return sections
+
+
+def secret(conf: dict[str, str], key: str, variable: str) -> dict[str, str]:
+    """`key: ${VARIABLE}` when it is set: Rasa reads the value from its environment, so
+    no secret is written to disk."""
+    return {key: f"${{{variable}}}"} if conf[variable] else {}
+
+
+def write_endpoints(conf: dict[str, str]) -> Path:
+    """The runtime endpoints file for this configuration (one per Rasa port, so two
+    assistants started side by side do not overwrite each other's)."""
+    STATE.mkdir(exist_ok=True)
+    path = STATE / f"endpoints-{conf['RASA_PORT']}.yml"
+    path.write_text("# Generated by scripts/stack.py from the environment; do not edit.\n"
+                    + yaml.safe_dump(endpoints(conf), sort_keys=False))
+    return path
+
+
+def clinic_contact() -> dict[str, str]:
+    """The clinic's name and phone given in the environment, by slot (none: domain/clinic.yml).
+
+    Rasa's own messages (the safe message when the action server is down) fill them from
+    the slots' initial values, which are part of the trained model: a change retrains."""
+    given = {"clinic_name": os.environ.get("CLINIC_NAME", ""),
+             "clinic_phone": os.environ.get("CLINIC_PHONE", "")}
+    return {slot: value for slot, value in given.items() if value}
 
 
 def quiet_env(extra: dict[str, str]) -> dict[str, str]:
@@ -116,6 +204,8 @@ def forward_without_warnings(stream: IO[str]) -> None:
 
 def model_fingerprint() -> str:
     digest = hashlib.sha256()
+    for slot, value in sorted(clinic_contact().items()):
+        digest.update(f"{slot}={value}".encode())
     for name in MODEL_INPUTS:
         path = ROOT / name
         files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
@@ -143,14 +233,30 @@ def ensure_model() -> Path:
         if model.exists():
             print(f"model: up to date ({model.relative_to(ROOT)})", flush=True)
             return model
-        train(model)
+        train(model, training_domain(model.name[:-7]))
     for old in MODELS.glob("precheck-*.tar.gz"):
         if old != model:
             old.unlink()
     return model
 
 
-def train(model: Path) -> None:
+def training_domain(name: str) -> Path:
+    """domain/, or a copy of it with the clinic's contact from the environment."""
+    contact = clinic_contact()
+    if not contact:
+        return ROOT / "domain"
+    copy = STATE / "domain" / name
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(ROOT / "domain", copy)
+    clinic = yaml.safe_load((copy / "clinic.yml").read_text())
+    for slot, value in contact.items():
+        clinic["slots"][slot]["initial_value"] = value
+    (copy / "clinic.yml").write_text(yaml.safe_dump(clinic, sort_keys=False,
+                                                    allow_unicode=True))
+    return copy
+
+
+def train(model: Path, domain: Path) -> None:
     STATE.mkdir(exist_ok=True)
     log = STATE / "train.log"
     print("model: training data, domain or config changed; training (about 2 minutes) ...",
@@ -158,7 +264,7 @@ def train(model: Path) -> None:
     started = time.monotonic()
     with log.open("w") as out:
         result = subprocess.run(
-            [str(VENV_BIN / "rasa"), "train", "--domain", "domain",
+            [str(VENV_BIN / "rasa"), "train", "--domain", str(domain),
              "--fixed-model-name", model.name[:-7], "--out", str(MODELS)],
             cwd=ROOT, env=quiet_env({}), stdout=out, stderr=subprocess.STDOUT,
         )
@@ -213,15 +319,26 @@ def channel_credentials(conf: dict[str, str]) -> Path:
     return target
 
 
-def start_rasa_server(conf: dict[str, str], model: Path, credentials: Path) -> subprocess.Popen:
+def start_rasa_server(conf: dict[str, str], model: Path) -> subprocess.Popen:
+    return launch(rasa_server_command(conf, model), conf)
+
+
+def rasa_server_command(conf: dict[str, str], model: Path) -> list[str]:
     command = [
         str(VENV_BIN / "rasa"), "run", "--quiet", "--model", str(model),
-        "--endpoints", "endpoints.yml", "--credentials", str(credentials),
-        "--port", conf["RASA_PORT"], "--cors", *conf["CORS_ORIGINS"].split(),
+        "--endpoints", str(write_endpoints(conf)),
+        "--credentials", str(channel_credentials(conf)),
+        "--interface", conf["RASA_INTERFACE"], "--port", conf["RASA_PORT"],
+        "--cors", *conf["CORS_ORIGINS"].split(),
     ]
+    if conf["RASA_API_TOKEN"] or conf["RASA_JWT_SECRET"]:
+        command.append("--enable-api")
     if conf["RASA_API_TOKEN"]:
-        command += ["--enable-api", "--auth-token", conf["RASA_API_TOKEN"]]
-    return launch(command, conf)
+        command += ["--auth-token", conf["RASA_API_TOKEN"]]
+    if conf["RASA_JWT_SECRET"]:
+        command += ["--jwt-secret", conf["RASA_JWT_SECRET"], "--jwt-method",
+                    conf["RASA_JWT_METHOD"]]
+    return command
 
 
 def start_demo_page(conf: dict[str, str]) -> subprocess.Popen:
@@ -267,17 +384,18 @@ def stop_on_signals() -> None:
 
 def serve(demo_page: bool) -> int:
     conf = settings()
+    check_settings(conf)
     ports = {"Rasa server": conf["RASA_PORT"], "action server": conf["ACTION_PORT"]}
     if demo_page:
         ports["demo page"] = conf["DEMO_PORT"]
     require_free_ports(ports)
     model = ensure_model()
     STATE.mkdir(exist_ok=True)
-    credentials = channel_credentials(conf)
+    channel_credentials(conf)  # a half-configured messaging app stops us before any start
     started = time.monotonic()
     stop_on_signals()
     processes = {"actions": start_action_server(conf),
-                 "rasa": start_rasa_server(conf, model, credentials)}
+                 "rasa": start_rasa_server(conf, model)}
     if demo_page:
         processes["demo page"] = start_demo_page(conf)
     try:
@@ -328,15 +446,23 @@ def describe(conf: dict[str, str], seconds: float, demo_page: bool) -> str:
         *(demo if demo_page else []),
         f"  assistant (REST)  http://localhost:{port}/webhooks/rest/webhook",
         f"  action server     {conf['ACTION_ENDPOINT_URL']}",
-        f"  conversations     {conf['TRACKER_DB']} (SQLite)",
+        f"  conversations     {conversations_at(conf)}",
         "  try it:  curl -s -XPOST -d '{\"sender\": \"me\", \"message\": \"hi\"}' "
         f"http://localhost:{port}/webhooks/rest/webhook",
         "Ctrl-C stops both servers.",
     ])
 
 
+def conversations_at(conf: dict[str, str]) -> str:
+    if conf["POSTGRES_HOST"]:
+        return (f"PostgreSQL {conf['POSTGRES_HOST']}:{conf['POSTGRES_PORT']}/"
+                f"{conf['POSTGRES_DB']}")
+    return f"{conf['TRACKER_DB']} (SQLite)"
+
+
 def shell() -> int:
     conf = settings()
+    check_settings(conf)
     require_free_ports({"action server": conf["ACTION_PORT"]})
     model = ensure_model()
     stop_on_signals()
@@ -346,7 +472,7 @@ def shell() -> int:
                            "action server")
         # The conversation needs the terminal; only its stderr (warnings) is filtered.
         conversation = launch([str(VENV_BIN / "rasa"), "shell", "--quiet", "--model",
-                               str(model), "--endpoints", "endpoints.yml",
+                               str(model), "--endpoints", str(write_endpoints(conf)),
                                "--credentials", str(channel_credentials(conf))], conf,
                               interactive=True)
         return conversation.wait()
@@ -359,15 +485,33 @@ def shell() -> int:
         stop([actions])
 
 
+def serve_one(which: str) -> int:
+    """Only the Rasa server or only the action server, in the foreground: one container of
+    a deployment (docs/deployment.md), where the platform restarts what stops."""
+    conf = settings()
+    check_settings(conf)
+    process = (start_rasa_server(conf, ensure_model()) if which == "rasa"
+               else start_action_server(conf))
+    stop_on_signals()
+    try:
+        return process.wait()
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        stop([process])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=["model", "serve", "shell"])
+    parser.add_argument("command", choices=["model", "serve", "shell", "rasa", "actions"])
     parser.add_argument("--demo-page", action="store_true",
                         help="serve: also serve the demo clinic page with the chat widget")
     args = parser.parse_args()
     if args.command == "model":
         ensure_model()
         return 0
+    if args.command in ("rasa", "actions"):
+        return serve_one(args.command)
     return serve(args.demo_page) if args.command == "serve" else shell()
 
 

@@ -170,6 +170,8 @@ class DemoHandler(BaseHTTPRequestHandler):
 
 def main(argv: list[str] | None = None) -> int:
     name, phone = clinic_from_domain()
+    # The same environment that sets the assistant's contact (README "Configuration").
+    name, phone = os.environ.get("CLINIC_NAME") or name, os.environ.get("CLINIC_PHONE") or phone
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8080, help="port of the demo page (8080)")
     parser.add_argument("--host", default="127.0.0.1",

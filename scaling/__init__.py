@@ -1,0 +1,1 @@
+"""What several Rasa replicas sharing one database need (docs/deployment.md)."""

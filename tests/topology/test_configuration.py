@@ -1,0 +1,110 @@
+"""Configuration from the environment (README "Configuration"): what scripts/stack.py
+makes of it, read back the way Rasa reads it. No servers: the cluster tests run them."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rasa.shared.core.domain import Domain
+from rasa.shared.utils.common import class_from_module_path
+from rasa.utils.endpoints import read_endpoint_config
+
+from privacy.tracker_store import PrivacyTrackerStore
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "scripts"))
+import stack  # noqa: E402  (scripts/ is not a package)
+
+CONFIG_VARIABLES = [
+    "ACTION_ENDPOINT_URL", "ACTION_SERVER_TOKEN", "TRACKER_DB", "POSTGRES_HOST",
+    "POSTGRES_PORT", "POSTGRES_DB", "POSTGRES_USER", "POSTGRES_PASSWORD", "REDIS_HOST",
+    "REDIS_PORT", "REDIS_DB", "REDIS_PASSWORD", "SANIC_WORKERS", "RASA_API_TOKEN",
+    "RASA_JWT_SECRET", "RASA_JWT_METHOD", "CLINIC_NAME", "CLINIC_PHONE",
+]
+
+
+@pytest.fixture
+def environment(monkeypatch, tmp_path):
+    """A clean configuration; runtime files go to a temporary .state."""
+    for variable in CONFIG_VARIABLES:
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("RASA_PORT", "5999")
+    monkeypatch.setattr(stack, "STATE", tmp_path)
+    return monkeypatch
+
+
+def rasa_reads(name: str) -> object:
+    return read_endpoint_config(str(stack.write_endpoints(stack.settings())), name)
+
+
+def test_the_tracker_store_is_the_privacy_store_and_can_be_imported():
+    # Rasa would quietly keep conversations in memory if it could not import it.
+    store = class_from_module_path(stack.TRACKER_STORE_TYPE)
+    assert issubclass(store, PrivacyTrackerStore)
+
+
+def test_by_default_sqlite_and_no_lock_store(environment):
+    store = rasa_reads("tracker_store")
+    assert (store.type, store.kwargs["dialect"]) == (stack.TRACKER_STORE_TYPE, "sqlite")
+    assert store.kwargs["db"] == str(stack.STATE / "conversations.db")
+    assert rasa_reads("lock_store") is None
+    action = rasa_reads("action_endpoint")
+    assert (action.url, action.token) == ("http://localhost:5055/webhook", None)
+
+
+def test_postgres_redis_and_the_action_token_from_the_environment(environment):
+    environment.setenv("POSTGRES_HOST", "db.clinic.test")
+    environment.setenv("POSTGRES_PASSWORD", "pg-secret")
+    environment.setenv("REDIS_HOST", "locks.clinic.test")
+    environment.setenv("REDIS_PASSWORD", "redis-secret")
+    environment.setenv("ACTION_SERVER_TOKEN", "action-secret")
+    environment.setenv("ACTION_ENDPOINT_URL", "http://actions.clinic.test/webhook")
+
+    written = stack.write_endpoints(stack.settings()).read_text()
+    assert not {"pg-secret", "redis-secret", "action-secret"} & set(written.split()), \
+        "a secret was written to disk"
+    store = rasa_reads("tracker_store")
+    assert (store.url, store.kwargs["dialect"], store.kwargs["port"]) == \
+        ("db.clinic.test", "postgresql", 5432)
+    assert store.kwargs["password"] == "pg-secret"
+    lock = rasa_reads("lock_store")
+    assert (lock.type, lock.url, lock.kwargs["password"]) == \
+        ("redis", "locks.clinic.test", "redis-secret")
+    action = rasa_reads("action_endpoint")
+    assert action.url == "http://actions.clinic.test/webhook"
+    # Rasa sends it as ?token=... with every action call.
+    assert action.combine_parameters() == {"token": "action-secret"}
+
+
+def test_the_api_token_or_jwt_secret_enables_the_http_api(environment):
+    model = Path("model.tar.gz")
+    assert "--enable-api" not in stack.rasa_server_command(stack.settings(), model)
+    environment.setenv("RASA_JWT_SECRET", "jwt-secret")
+    command = stack.rasa_server_command(stack.settings(), model)
+    assert "--enable-api" in command and "--auth-token" not in command
+    assert command[command.index("--jwt-secret") + 1] == "jwt-secret"
+    assert command[command.index("--jwt-method") + 1] == "HS256"
+
+
+def test_more_than_one_worker_without_redis_is_refused():
+    env = {"SANIC_WORKERS": "2", "PATH": "/usr/bin:/bin"}
+    result = subprocess.run([sys.executable, "scripts/stack.py", "serve"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert "needs the Redis lock store: set REDIS_HOST" in result.stderr
+
+
+def test_the_clinic_contact_from_the_environment_is_trained_into_the_model(environment):
+    default = stack.model_fingerprint()
+    assert stack.training_domain("unused") == ROOT / "domain"
+    environment.setenv("CLINIC_NAME", "Harbour Massage")
+    environment.setenv("CLINIC_PHONE", "01234 567890")
+
+    assert stack.model_fingerprint() != default, "a new contact must retrain the model"
+    domain = Domain.load(stack.training_domain("test"))
+    slots = {slot.name: slot.initial_value for slot in domain.slots}
+    assert (slots["clinic_name"], slots["clinic_phone"]) == ("Harbour Massage", "01234 567890")
+    assert domain.responses == Domain.load(ROOT / "domain").responses
