@@ -38,8 +38,11 @@ SAYS_NO = re.compile(
     r"|\b(ai|are|ca|could|did|does|do|had|has|have|is|must|should|was|were|wo|would)n'?t\b",
     re.IGNORECASE,
 )
-# Intents the dialogue rules answer (why, what is, a person, start over, bye).
-DIGRESSIONS = {"ask_why", "ask_term", "request_human", "start_over", "goodbye"}
+# Intents the dialogue rules answer (why, what is, a person, start over, bye, forget me).
+DIGRESSIONS = {"ask_why", "ask_term", "request_human", "start_over", "goodbye", "delete_my_data"}
+# Set by safeguards/message_guard.py on a message too long to read: it answers nothing,
+# and the rules say so while the open question stays open.
+TOO_LONG = "message_too_long"
 
 FEVER_C = 38.0
 HIGH_FEVER_C = 39.0
@@ -198,6 +201,8 @@ def understand(
 ) -> Turn | None:
     """Interprets one message; None means a digression for the dialogue rules."""
     entities = message.get("entities") or []
+    if any(entity.get("entity") == TOO_LONG for entity in entities):
+        return None
     stated = findings_to_answers(entities, finding_slots)
     intent = (message.get("intent") or {}).get("name")
     if intent in DIGRESSIONS and not stated:

@@ -17,6 +17,7 @@ import fcntl
 import hashlib
 import os
 import re
+import secrets
 import shutil
 import signal
 import socket
@@ -71,6 +72,8 @@ def settings() -> dict[str, str]:
         "DEMO_PORT": demo_port,
         "ACTION_ENDPOINT_URL": env("ACTION_ENDPOINT_URL", f"http://localhost:{action_port}/webhook"),
         "ACTION_SERVER_TOKEN": env("ACTION_SERVER_TOKEN", ""),
+        # Sanic refuses larger requests with 413 (safeguards/message_guard.py bounds the text).
+        "SANIC_REQUEST_MAX_SIZE": env("SANIC_REQUEST_MAX_SIZE", "1048576"),
         "TRACKER_DB": env("TRACKER_DB", str(STATE / "conversations.db")),
         "POSTGRES_HOST": env("POSTGRES_HOST", ""),
         "POSTGRES_PORT": env("POSTGRES_PORT", "5432"),
@@ -382,8 +385,14 @@ def stop_on_signals() -> None:
     signal.signal(signal.SIGHUP, interrupt)
 
 
+def with_action_token(conf: dict[str, str]) -> dict[str, str]:
+    """One stack's Rasa and action server share a token; made up for this run when unset,
+    so no other local process can call the actions (docs/privacy.md)."""
+    return {**conf, "ACTION_SERVER_TOKEN": conf["ACTION_SERVER_TOKEN"] or secrets.token_urlsafe(24)}
+
+
 def serve(demo_page: bool) -> int:
-    conf = settings()
+    conf = with_action_token(settings())
     check_settings(conf)
     ports = {"Rasa server": conf["RASA_PORT"], "action server": conf["ACTION_PORT"]}
     if demo_page:
@@ -461,7 +470,7 @@ def conversations_at(conf: dict[str, str]) -> str:
 
 
 def shell() -> int:
-    conf = settings()
+    conf = with_action_token(settings())
     check_settings(conf)
     require_free_ports({"action server": conf["ACTION_PORT"]})
     model = ensure_model()

@@ -7,7 +7,8 @@ import yaml
 
 from precheck_channels import credentials
 
-ALWAYS = ["rest", "precheck_channels.socketio.PersistentSocketIOInput"]
+ALWAYS = ["privacy.rest_channel.CheckedRestInput",
+          "precheck_channels.socketio.PersistentSocketIOInput"]
 WHATSAPP = {"TWILIO_WHATSAPP_NUMBER": "whatsapp:+15550002222", "TWILIO_ACCOUNT_SID": "AC1",
             "TWILIO_AUTH_TOKEN": "secret"}
 

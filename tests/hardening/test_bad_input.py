@@ -10,7 +10,6 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from actions import understanding
 from tests.hardening.conftest import REQUEST_MAX_BYTES
 from tests.server.conftest import Assistant
 from tests.server.test_conversations import have_conversation
@@ -63,11 +62,6 @@ def test_a_100_kb_message_is_refused_with_the_limit(assistant):
     assert f"under {LIMIT} characters" in texts(replies)
 
 
-@pytest.mark.skipif(
-    understanding.understand({"intent": {"name": "nlu_fallback"}, "entities": [
-        {"entity": "message_too_long", "value": str(LIMIT)}]}, {}, "fever", {}) is not None,
-    reason="actions/understanding.py does not yet hand a too-long message to the rules "
-    "(docs/privacy.md)")
 def test_during_the_check_a_long_message_leaves_the_question_open(assistant):
     sender = assistant.new_sender()
     assistant.say(sender, "hi")

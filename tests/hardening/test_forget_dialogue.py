@@ -8,15 +8,7 @@ import sqlite3
 
 import pytest
 
-from actions import understanding
-
 pytestmark = pytest.mark.server
-
-# The form's validation must hand "delete my data" to the rules (a digression).
-during_the_check = pytest.mark.skipif(
-    understanding.understand({"intent": {"name": "delete_my_data"}}, {}, "fever", {})
-    is not None, reason="actions/understanding.py does not yet treat delete_my_data as a "
-    "digression (docs/privacy.md)")
 
 DELETED = "have been deleted"
 
@@ -54,7 +46,6 @@ def start_check(assistant, sender: str) -> str:
     return last_text(assistant.say(sender, "yes"))
 
 
-@during_the_check
 def test_during_the_check_no_keeps_everything_and_the_question_stays_open(private_assistant):
     assistant = private_assistant
     sender = assistant.new_sender()
@@ -67,7 +58,6 @@ def test_during_the_check_no_keeps_everything_and_the_question_stays_open(privat
     assert slots["requested_slot"] == "red_flag_screen" and slots["red_flag_screen"] is None
 
 
-@during_the_check
 def test_during_the_check_yes_deletes_the_conversation(private_assistant):
     assistant = private_assistant
     sender = assistant.new_sender()
