@@ -21,6 +21,7 @@ slash and is read as words. Left as it is, Rasa logs its whole text as a warning
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -29,11 +30,12 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.constants import INTENT_MESSAGE_PREFIX
 from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
-from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 TOO_LONG_ENTITY = "message_too_long"
+INTENT_NAME = re.compile(r"[A-Za-z0-9_-]+")
 
 
 def too_long_payload(max_characters: int) -> str:
@@ -76,6 +78,24 @@ class MessageGuard(GraphComponent):
 
 
 def looks_like_a_payload_but_is_not(text: str) -> bool:
+    """Starts with "/" but is not a whole, well-formed payload: one intent name, then
+    optionally "@confidence" and a JSON object, nothing else. Rasa warns with the whole
+    text about anything less ("/affirm{x}", "/affirm@high", "/ numbness and more")."""
     text = text.strip()
-    return (text.startswith(INTENT_MESSAGE_PREFIX)
-            and YAMLStoryReader._regex_message_pattern().match(text) is None)
+    if not text.startswith(INTENT_MESSAGE_PREFIX):
+        return False
+    match = YAMLStoryReader._regex_message_pattern().match(text)
+    return match is None or not _well_formed(match)
+
+
+def _well_formed(match: re.Match) -> bool:
+    entities = match.group(ENTITIES)
+    return (INTENT_NAME.fullmatch(match.group(INTENT_NAME_KEY)) is not None
+            and not match.group("rest") and (entities is None or _is_json_object(entities)))
+
+
+def _is_json_object(text: str) -> bool:
+    try:
+        return isinstance(json.loads(text), dict)
+    except ValueError:
+        return False

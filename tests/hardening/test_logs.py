@@ -19,14 +19,7 @@ CHECK = {
 }
 
 
-# Rasa prints odd button payloads ("/affirm{x}", "/unknown words") as Python warnings that
-# quote the whole message; neither PYTHONWARNINGS=ignore nor stack.py's filter (which only
-# drops them by chance: the lines start with a colour code) reliably stops them.
-KNOWN_LEAK = pytest.mark.xfail(strict=True, reason="Rasa's payload warnings quote the message "
-                               "(docs/privacy.md, open issue)")
-
-
-@pytest.fixture(params=["assistant", pytest.param("private_assistant", marks=KNOWN_LEAK)])
+@pytest.fixture(params=["assistant", "private_assistant"])
 def any_assistant(request):
     """As configured today, and with the privacy classes (docs/privacy.md)."""
     return request.getfixturevalue(request.param)
