@@ -13,6 +13,7 @@ import argparse
 import asyncio
 import cProfile
 import functools
+import logging
 import os
 import pstats
 import tempfile
@@ -28,7 +29,7 @@ TIMES: dict[str, list[float]] = defaultdict(list)
 
 
 def timed(name_of, function, is_async: bool):
-    """`function`, recording its wall time under name_of(args)."""
+    """`function`, recording its wall time under name_of(args, kwargs)."""
     if is_async:
         @functools.wraps(function)
         async def wrapper(*args, **kwargs):
@@ -36,7 +37,7 @@ def timed(name_of, function, is_async: bool):
             try:
                 return await function(*args, **kwargs)
             finally:
-                TIMES[name_of(args)].append(time.perf_counter() - started)
+                TIMES[name_of(args, kwargs)].append(time.perf_counter() - started)
     else:
         @functools.wraps(function)
         def wrapper(*args, **kwargs):
@@ -44,12 +45,22 @@ def timed(name_of, function, is_async: bool):
             try:
                 return function(*args, **kwargs)
             finally:
-                TIMES[name_of(args)].append(time.perf_counter() - started)
+                TIMES[name_of(args, kwargs)].append(time.perf_counter() - started)
     return wrapper
+
+
+def action_name(args: tuple, kwargs: dict) -> str:
+    action = kwargs["action"] if "action" in kwargs else args[1]
+    return f"run action {action.name()}"
 
 
 def instrument() -> None:
     """Times the parts of a turn by wrapping Rasa's own methods (measurement only)."""
+    from rasa.utils.log_utils import configure_structlog
+    from rasa.utils.tensorflow.environment import setup_tf_environment
+
+    configure_structlog(logging.WARNING)  # otherwise every turn is printed
+    setup_tf_environment()  # TensorFlow threads from the environment, as `rasa run` does
     from rasa.core.actions.action import RemoteAction
     from rasa.core.processor import MessageProcessor
     from rasa.core.tracker_store import SQLTrackerStore
@@ -57,16 +68,16 @@ def instrument() -> None:
     from rasa.utils.endpoints import EndpointConfig
 
     parts = [
-        (MessageProcessor, "handle_message", True, lambda a: "turn (handle_message)"),
-        (MessageProcessor, "parse_message", True, lambda a: "NLU (parse_message)"),
-        (MessageProcessor, "_run_action", True, lambda a: f"run action {a[1].name()}"),
-        (RemoteAction, "run", True, lambda a: "remote actions (RemoteAction.run)"),
-        (EndpointConfig, "request", True, lambda a: "  of which HTTP to action server"),
-        (SQLTrackerStore, "retrieve", True, lambda a: "tracker store: retrieve"),
+        (MessageProcessor, "handle_message", True, lambda a, k: "turn (handle_message)"),
+        (MessageProcessor, "parse_message", True, lambda a, k: "NLU (parse_message)"),
+        (MessageProcessor, "_run_action", True, action_name),
+        (RemoteAction, "run", True, lambda a, k: "remote actions (RemoteAction.run)"),
+        (EndpointConfig, "request", True, lambda a, k: "  of which HTTP to action server"),
+        (SQLTrackerStore, "retrieve", True, lambda a, k: "tracker store: retrieve"),
         (SQLTrackerStore, "retrieve_full_tracker", True,
-         lambda a: "tracker store: retrieve_full_tracker"),
-        (SQLTrackerStore, "save", True, lambda a: "tracker store: save"),
-        (GraphNode, "__call__", False, lambda a: f"graph node {a[0]._node_name}"),
+          lambda a, k: "tracker store: retrieve_full_tracker"),
+        (SQLTrackerStore, "save", True, lambda a, k: "tracker store: save"),
+        (GraphNode, "__call__", False, lambda a, k: f"graph node {a[0]._node_name}"),
     ]
     for owner, method, is_async, name_of in parts:
         setattr(owner, method, timed(name_of, getattr(owner, method), is_async))
@@ -85,21 +96,23 @@ class InProcess:
         return await self.agent.handle_text(text, sender_id=sender) or []
 
 
-async def converse(model: Path, conf: dict[str, str], conversations: int, profiler) -> int:
+async def converse(model: Path, conf: dict[str, str], args: argparse.Namespace,
+                   profiler) -> int:
     from rasa.core.agent import load_agent
     from rasa.core.utils import AvailableEndpoints
     from rasa.utils.endpoints import EndpointConfig
 
     # The endpoints `make run` gives Rasa: this action server, SQLite conversations.
     endpoints = AvailableEndpoints(
-        action=EndpointConfig(url=conf["ACTION_ENDPOINT_URL"]),
+        action=EndpointConfig(url=conf["ACTION_ENDPOINT_URL"],
+                              enable_selective_domain=args.selective_domain),
         tracker_store=EndpointConfig(type="SQL", dialect="sqlite", db=conf["TRACKER_DB"]))
     agent = await load_agent(model_path=str(model), endpoints=endpoints)
     client = InProcess(agent)
     await client.say("warm-up", "hi")
     TIMES.clear()
     profiler and profiler.enable()
-    for index in range(conversations):
+    for index in range(args.conversations):
         await load.intake(client, index)
     profiler and profiler.disable()
     return len(TIMES["turn (handle_message)"])
@@ -118,8 +131,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--conversations", type=int, default=len(load.load_conversations()))
     parser.add_argument("--cprofile", type=Path, help="also write cProfile stats here")
+    parser.add_argument("--model", type=Path, help="a trained model (default: make run's)")
+    parser.add_argument("--selective-domain", action="store_true",
+                        help="lever: send the domain to the action server only when asked")
     args = parser.parse_args()
-    model = stack.ensure_model()
+    model = args.model or stack.ensure_model()
     state = Path(tempfile.mkdtemp(prefix="profile-"))
     action_port = free_port()
     conf = {**stack.settings(), "ACTION_PORT": str(action_port),
@@ -132,7 +148,7 @@ def main() -> int:
                                  "action server")
         instrument()
         profiler = cProfile.Profile() if args.cprofile else None
-        turns = asyncio.run(converse(model, conf, args.conversations, profiler))
+        turns = asyncio.run(converse(model, conf, args, profiler))
     finally:
         stack.stop([actions])
     report(turns)
