@@ -81,7 +81,8 @@ def run(args: argparse.Namespace) -> dict:
     workdir = Path(tempfile.mkdtemp(prefix="bench-"))
     bots: list[Bot] = [Ours(workdir), DefaultBot(workdir)]
     report = {"started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-              "revision": git_revision(), "quick": args.quick, "window_s": args.window,
+              "revision": git_revision(), "note": args.note, "quick": args.quick,
+              "window_s": args.window,
               "machine_before": machine(), "bots": {}}
     try:
         for bot in bots:
@@ -89,7 +90,11 @@ def run(args: argparse.Namespace) -> dict:
             report["bots"][bot.name] = measure_serving(bot, args.levels, args.window)
         if args.training:
             for bot in bots:
-                report["bots"][bot.name].update(measure_training(bot, workdir))
+                try:
+                    report["bots"][bot.name].update(measure_training(bot, workdir))
+                except RuntimeError as failure:  # keep the serving figures
+                    print(f"  {bot.name}: training failed: {failure}", flush=True)
+                    report["bots"][bot.name]["training_error"] = str(failure)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     report["machine_after"] = machine()
@@ -148,6 +153,7 @@ def parse_args() -> argparse.Namespace:
                         default=LEVELS, help="conversations at once, e.g. 1,8,32")
     parser.add_argument("--no-training", dest="training", action="store_false",
                         help="skip the training measurement")
+    parser.add_argument("--note", default="", help="what this run tries, kept in the JSON")
     args = parser.parse_args()
     args.window = args.window or (10.0 if args.quick else 60.0)
     args.training = args.training and not args.quick
