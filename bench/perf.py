@@ -79,7 +79,7 @@ def measure_serving(bot: Bot, levels: tuple[int, ...], window_s: float) -> dict:
 
 def run(args: argparse.Namespace) -> dict:
     workdir = Path(tempfile.mkdtemp(prefix="bench-"))
-    bots: list[Bot] = [Ours(workdir), DefaultBot(workdir)]
+    bots: list[Bot] = [bot(workdir) for bot in (Ours, DefaultBot) if bot.name in args.bots]
     report = {"started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
               "revision": git_revision(), "note": args.note, "quick": args.quick,
               "window_s": args.window,
@@ -114,12 +114,12 @@ LEVEL_ROWS = [("p50 (ms)", "p50_ms"), ("p95 (ms)", "p95_ms"), ("p99 (ms)", "p99_
 
 
 def table_rows(report: dict) -> list[tuple[str, object, object]]:
-    ours, default = report["bots"]["ours"], report["bots"]["default"]
+    ours, default = (report["bots"].get(name, {"levels": {}}) for name in ("ours", "default"))
     rows = [(name, get(ours), get(default)) for name, get in ROWS]
-    for concurrency in ours["levels"]:
+    for concurrency in ours["levels"] or default["levels"]:
         for name, key in LEVEL_ROWS:
-            rows.append((f"{concurrency} at once: {name}", ours["levels"][concurrency][key],
-                         default["levels"][concurrency][key]))
+            rows.append((f"{concurrency} at once: {name}",
+                         *(bot["levels"].get(concurrency, {}).get(key) for bot in (ours, default))))
     return rows
 
 
@@ -153,6 +153,8 @@ def parse_args() -> argparse.Namespace:
                         default=LEVELS, help="conversations at once, e.g. 1,8,32")
     parser.add_argument("--no-training", dest="training", action="store_false",
                         help="skip the training measurement")
+    parser.add_argument("--bots", type=lambda s: s.split(","), default=["ours", "default"],
+                        help="measure only these, e.g. ours (after a change on our side)")
     parser.add_argument("--note", default="", help="what this run tries, kept in the JSON")
     args = parser.parse_args()
     args.window = args.window or (10.0 if args.quick else 60.0)

@@ -14,10 +14,10 @@ COLOURS = {"ours": "#1f6f8b", "default": "#c0c0c0"}
 
 def draw(report: dict, path: Path) -> None:
     bots = report["bots"]
-    levels = list(bots["ours"]["levels"])
+    levels = list(next(iter(bots.values()))["levels"])
     figure, (latency, throughput) = plt.subplots(1, 2, figsize=(9, 3.6))
     width = 0.4
-    for offset, (name, bot) in zip((-width / 2, width / 2), bots.items(), strict=True):
+    for offset, (name, bot) in zip((-width / 2, width / 2), bots.items(), strict=False):
         for i, level in enumerate(levels):
             stats = bot["levels"][level]
             x = i + offset
