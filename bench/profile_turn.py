@@ -16,6 +16,7 @@ import functools
 import logging
 import os
 import pstats
+import shutil
 import tempfile
 import time
 from collections import defaultdict
@@ -151,6 +152,7 @@ def main() -> int:
         turns = asyncio.run(converse(model, conf, args, profiler))
     finally:
         stack.stop([actions])
+        shutil.rmtree(state, ignore_errors=True)
     report(turns)
     if profiler:
         profiler.dump_stats(args.cprofile)
