@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha256sum requirements.lock | cut -c1-16)
 
-.PHONY: run test shell summary setup model lint validate test-flows lock clean cluster-up cluster-down
+.PHONY: run test shell summary setup model lint validate test-flows lock clean cluster-up cluster-down bench
 
 run: setup ## set up, train if needed, serve (REST :5005, demo page :8080) until Ctrl-C
 	@$(PY) scripts/stack.py serve --demo-page
@@ -43,6 +43,10 @@ cluster-down: ## stop what cluster-up started
 
 model: setup ## train only if training data, domain or config changed
 	@$(PY) scripts/stack.py model
+
+# Our assistant against Rasa's default bot (bench/README.md); e.g. make bench ARGS=--quick
+bench: setup
+	@$(PY) -m bench.perf $(ARGS)
 
 lint: setup
 	@$(VENV)/bin/ruff check .
