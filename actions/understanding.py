@@ -151,7 +151,14 @@ def answer_to_question(
     if (message.get("intent") or {}).get("confidence", 1.0) < ANSWER_CONFIDENCE:
         return None
     answer = INTENT_ANSWERS.get(intent)
-    return None if answer == NO and not SAYS_NO.search(text) else answer
+    if answer == NO and not (SAYS_NO.search(text) or is_payload(text)):
+        return None
+    return answer
+
+
+def is_payload(text: str) -> bool:
+    """A button's payload ("/deny") is a choice the client made, not text DIET guessed."""
+    return text.lstrip().startswith("/")
 
 
 def leading_answer(text: str) -> str | None:

@@ -237,6 +237,13 @@ def test_a_confident_no_without_a_word_of_no_is_no_answer(text):
     assert turn.updates == {"unclear_answer": "fever"}
 
 
+@pytest.mark.parametrize("text", ["/deny", " /deny"])
+def test_the_no_button_answers(text):
+    """A button's payload carries no word of no, and needs none: the client chose it."""
+    turn = understand(message("deny", text), ALL_RED_FLAGS_NO, "fever", FINDING_SLOTS)
+    assert turn.updates == {"fever": "no"}
+
+
 @pytest.mark.parametrize("text", ["I'm clear of all that", "havent got a temprature",
                                   "I don’t", "all normal for me", "zero", "same as always"])
 def test_a_no_in_other_words_still_answers(text):
