@@ -38,6 +38,15 @@ SAYS_NO = re.compile(
     r"|\b(ai|are|ca|could|did|does|do|had|has|have|is|must|should|was|were|wo|would)n'?t\b",
     re.IGNORECASE,
 )
+# Doubt is not a no: DIET has read "i'm not sure if it's a cold or hayfever" as "deny",
+# and "nah, not sure" opens with a no. Said with doubt, a no is recorded as "not sure",
+# which fails closed.
+DOUBT = re.compile(
+    r"\b(not (really |quite |totally |entirely |100% )?(sure|certain)|unsure|uncertain|dunno"
+    r"|no idea|(don't|dont|do not|can't|cant|cannot) (really )?(know|tell|say)(?! of\b)"
+    r"|maybe|perhaps|possibly|might|hard to (say|tell)|who knows)\b",
+    re.IGNORECASE,
+)
 # Intents the dialogue rules answer (why, what is, a person, start over, bye, forget me).
 DIGRESSIONS = {"ask_why", "ask_term", "request_human", "start_over", "goodbye", "delete_my_data"}
 # Set by safeguards/message_guard.py on a message too long to read: it answers nothing,
@@ -144,16 +153,21 @@ def answer_to_question(
         return UNKNOWN
     if stated:
         return None
+    return yes_no_answer(message)
+
+
+def yes_no_answer(message: Mapping[str, Any]) -> str | None:
+    """The yes, no or "not sure" a message gives, or None when it gives none clearly."""
+    intent = message.get("intent") or {}
     text = (message.get("text") or "").replace("\u2019", "'")
-    leading = leading_answer(text)
-    if leading:
-        return leading
-    if (message.get("intent") or {}).get("confidence", 1.0) < ANSWER_CONFIDENCE:
-        return None
-    answer = INTENT_ANSWERS.get(intent)
-    if answer == NO and not (SAYS_NO.search(text) or is_payload(text)):
-        return None
-    return answer
+    answer = leading_answer(text)
+    if answer is None and intent.get("confidence", 1.0) >= ANSWER_CONFIDENCE:
+        answer = INTENT_ANSWERS.get(intent.get("name"))
+    if answer != NO or is_payload(text):
+        return answer
+    if DOUBT.search(text):
+        return UNKNOWN
+    return NO if SAYS_NO.search(text) else None
 
 
 def is_payload(text: str) -> bool:

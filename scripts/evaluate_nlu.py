@@ -4,6 +4,9 @@ pipeline the server runs: intents (DIET) and clinical findings with their contex
 
 Intent labels of the set are the clinic's; `restart` is this assistant's `start_over`.
 A "dangerous" confusion is a yes or a not-sure read as a no: it could under-triage.
+Two counts: DIET's intents alone (`intent_dangerous_confusions`), and what the intake
+records once the dialogue's own checks ran (actions.understanding.yes_no_answer: a no
+must be said, without doubt): `dangerous_confusions`, which must be 0.
 """
 
 from __future__ import annotations
@@ -21,11 +24,14 @@ sys.path.insert(0, str(ROOT))
 
 import yaml  # noqa: E402
 
+from actions.questions import NO  # noqa: E402
+from actions.understanding import yes_no_answer  # noqa: E402
 from clinical_nlu.evaluate import load_set, report, score  # noqa: E402
 
 HELDOUT = ROOT / "tests" / "clinical_nlu" / "heldout.yml"
 INTENT_NAMES = {"restart": "start_over"}
 DANGEROUS = {("affirm", "deny"), ("unsure", "deny")}
+NOT_A_NO = {"affirm", "unsure"}
 
 
 def parse_all(model: Path, texts: list[str]) -> dict[str, dict]:
@@ -59,6 +65,7 @@ def intent_scores(items: list[dict], parsed: dict[str, dict]) -> dict:
     seen = training_texts()
     confusions: Counter = Counter()
     errors = []
+    recorded_no = []
     correct = {True: 0, False: 0}
     count = {True: 0, False: 0}
     for item in items:
@@ -67,6 +74,8 @@ def intent_scores(items: list[dict], parsed: dict[str, dict]) -> dict:
         unseen = normalised(item["text"]) not in seen
         count[unseen] += 1
         correct[unseen] += gold == guess
+        if gold in NOT_A_NO and yes_no_answer(parsed[item["text"]]) == NO:
+            recorded_no.append(f"{gold} recorded as no: {item['text']}")
         if gold != guess:
             confusions[(gold, guess)] += 1
             errors.append(f"{gold} -> {guess}: {item['text']}")
@@ -76,9 +85,10 @@ def intent_scores(items: list[dict], parsed: dict[str, dict]) -> dict:
         "intent_accuracy_unseen": round(correct[True] / max(count[True], 1), 4),
         "utterances": len(items),
         "unseen_utterances": count[True],
-        "dangerous_confusions": dangerous,
+        "intent_dangerous_confusions": dangerous,
+        "dangerous_confusions": len(recorded_no),
         "top_confusions": [f"{g} -> {p}: {n}" for (g, p), n in confusions.most_common(8)],
-        "errors": errors,
+        "errors": recorded_no + errors,
     }
 
 

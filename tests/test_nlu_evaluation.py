@@ -24,6 +24,9 @@ def heldout(trained_model):
 
 def test_no_yes_or_not_sure_is_read_as_a_no(heldout):
     assert heldout["intents"]["dangerous_confusions"] == 0, heldout["intents"]
+    # DIET alone has read one "not sure" as a no (the dialogue's doubt check catches it);
+    # more than two would mean the training data regressed.
+    assert heldout["intents"]["intent_dangerous_confusions"] <= 2, heldout["intents"]
 
 
 def test_intent_accuracy_floor(heldout):

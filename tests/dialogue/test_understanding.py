@@ -251,11 +251,20 @@ def test_a_no_in_other_words_still_answers(text):
     assert turn.updates == {"fever": "no"}
 
 
-def test_every_no_in_the_training_data_has_a_word_of_no():
+@pytest.mark.parametrize("text", ["i'm not sure if it's a cold or hayfever", "nah, not sure",
+                                  "no... maybe a little", "I don’t know, possibly",
+                                  "can't tell really", "no idea"])
+def test_a_no_said_with_doubt_is_recorded_as_not_sure(text):
+    turn = understand(message("deny", text, confidence=0.97), ALL_RED_FLAGS_NO, "fever",
+                      FINDING_SLOTS)
+    assert turn.updates == {"fever": "unknown"}
+
+
+def test_every_no_in_the_training_data_has_a_word_of_no_and_no_doubt():
     """The guard above must not turn the ways clients say no into unclear answers."""
     import yaml
 
-    from actions.understanding import SAYS_NO
+    from actions.understanding import DOUBT, SAYS_NO
 
     data = Path(__file__).resolve().parents[2] / "data" / "nlu"
     denials = [line.strip()[2:] for file in data.glob("*.yml")
@@ -263,6 +272,7 @@ def test_every_no_in_the_training_data_has_a_word_of_no():
                if block.get("intent") == "deny" for line in block["examples"].splitlines()]
     assert len(denials) > 100
     assert [text for text in denials if not SAYS_NO.search(text)] == []
+    assert [text for text in denials if DOUBT.search(text.replace("\u2019", "'"))] == []
 
 
 def test_an_explicit_no_needs_no_confidence():
