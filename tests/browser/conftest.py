@@ -48,6 +48,7 @@ class Site:
     assistant: Assistant
     page_url: str            # the demo page, served by `python -m widget.serve`
     alt_port: int            # a second allowed origin, for pages with other settings
+    socketio_port: int       # a third, for the demo page over socket.io
     page_process: subprocess.Popen
     extra: list[DemoServer] = field(default_factory=list)
 
@@ -71,10 +72,10 @@ class Site:
 @pytest.fixture(scope="session")
 def site(assistant: Assistant) -> Iterator[Site]:
     """The demo page on the first origin the session's assistant allows; other demo pages
-    (other settings) on the second."""
-    page_port, alt_port = assistant.page_ports
+    (other settings) on the second, the socket.io demo page on the third."""
+    page_port, alt_port, socketio_port = assistant.page_ports
     url, page = serve_demo_page(page_port, assistant.url)
-    site = Site(assistant, url, alt_port, page)
+    site = Site(assistant, url, alt_port, socketio_port, page)
     try:
         yield site
     finally:

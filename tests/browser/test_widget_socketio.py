@@ -48,7 +48,8 @@ GIVES_UP_MS = 20_000   # the widget tries 4 more times, over at most 7.5 s, then
 
 @pytest.fixture(scope="module")
 def page_url(site) -> Iterator[str]:
-    url, process = serve_demo_page(free_port(), site.server_url, DEMO_TRANSPORT="socketio")
+    # An allowed origin: the assistant refuses sockets from any other website.
+    url, process = serve_demo_page(site.socketio_port, site.server_url, DEMO_TRANSPORT="socketio")
     yield url
     stop_demo_page(process)
 

@@ -36,7 +36,7 @@ class Assistant:
     action_port: int
     process: subprocess.Popen
     log: Path
-    page_ports: tuple[int, int] = (0, 0)  # origins CORS allows, for the demo pages
+    page_ports: tuple[int, ...] = ()  # origins CORS allows, for the demo pages
 
     def say(self, sender: str, text: str) -> list[dict]:
         response = requests.post(f"{self.url}/webhooks/rest/webhook",
@@ -59,7 +59,7 @@ def start_assistant(state: Path, extra_env: dict[str, str] | None = None) -> Ass
     SQLite tracker store, so a running `make run` is not disturbed. `extra_env`: more
     settings (e.g. the messaging apps')."""
     rasa_port, action_port = free_port(), free_port()
-    page_ports = (free_port(), free_port())
+    page_ports = (free_port(), free_port(), free_port())
     token = uuid.uuid4().hex
     env = {**os.environ, "RASA_PORT": str(rasa_port), "ACTION_PORT": str(action_port),
            "TRACKER_DB": str(state / "conversations.db"), "RASA_API_TOKEN": token,
