@@ -46,23 +46,36 @@ class FromAddress(HTTPAdapter):
         super().init_poolmanager(*args, **kwargs)
 
 
+# nginx's default per-address rate (RATE_LIMIT, 5 requests/s): a client that types stays
+# under it, while the test driver answers at machine speed and would spend the burst
+# allowance within one check (CI once got a 429 on the last request of a 20-turn check).
+PACED_INTERVAL_S = 0.25
+
+
 @dataclass
 class Client:
     """A client of the cluster with the `say`/`tracker`/`new_sender` of tests/server's
     Assistant (so the conversation driver runs unchanged); it notes which Rasa replica
-    answered each message (nginx's X-Rasa-Replica header)."""
+    answered each message (nginx's X-Rasa-Replica header) and sends no faster than a
+    person could (PACED_INTERVAL_S)."""
 
     url: str
     token: str
     address: str = "127.0.0.1"
     replicas: list[str] = field(default_factory=list)
     sent: dict[str, list[str]] = field(default_factory=dict)
+    last_request: float = float("-inf")
 
     def __post_init__(self) -> None:
         self.session = requests.Session()
         self.session.mount("http://", FromAddress(self.address))
 
+    def pace(self) -> None:
+        time.sleep(max(0.0, self.last_request + PACED_INTERVAL_S - time.monotonic()))
+        self.last_request = time.monotonic()
+
     def say(self, sender: str, text: str) -> list[dict]:
+        self.pace()
         response = self.session.post(f"{self.url}/webhooks/rest/webhook",
                                      json={"sender": sender, "message": text}, timeout=120)
         response.raise_for_status()
@@ -71,6 +84,7 @@ class Client:
         return response.json()
 
     def tracker(self, sender: str) -> dict:
+        self.pace()
         response = self.session.get(f"{self.url}/conversations/{sender}/tracker",
                                     params={"token": self.token}, timeout=60)
         response.raise_for_status()
