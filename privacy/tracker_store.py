@@ -61,11 +61,7 @@ class PrivacyTrackerStore(SQLTrackerStore):
 
     def delete_conversation(self, sender_id: str) -> int:
         """Deletes every stored event of one conversation, all sessions; returns the count."""
-        with self.session_scope() as session:
-            deleted = (session.query(self.SQLEvent)
-                       .filter(self.SQLEvent.sender_id == sender_id)
-                       .delete(synchronize_session=False))
-            session.commit()
+        deleted = self._delete_events(self.SQLEvent.sender_id == sender_id)
         # Counts only: a conversation id may be chosen by the client.
         logger.info("deleted a conversation on the client's request (%d events)", deleted)
         return deleted
@@ -79,13 +75,22 @@ class PrivacyTrackerStore(SQLTrackerStore):
         event = self.SQLEvent
         expired = (sa.select(event.sender_id).group_by(event.sender_id)
                    .having(sa.func.max(event.timestamp) < cutoff))
-        with self.session_scope() as session:
-            deleted = (session.query(event).filter(event.sender_id.in_(expired))
-                       .delete(synchronize_session=False))
-            session.commit()
+        deleted = self._delete_events(event.sender_id.in_(expired))
         if deleted:
             logger.info("retention: deleted %d events older than %g days", deleted,
                         self.retention_days)
+        return deleted
+
+    def _delete_events(self, condition: Any) -> int:
+        """Deletes the matching events. SQLite is told to overwrite their bytes: otherwise
+        a deleted conversation stays readable in the file's free pages (Debian builds
+        SQLite with this on; other builds do not)."""
+        with self.session_scope() as session:
+            if self.engine.dialect.name == "sqlite":
+                session.execute(sa.text("PRAGMA secure_delete = ON"))
+            deleted = (session.query(self.SQLEvent).filter(condition)
+                       .delete(synchronize_session=False))
+            session.commit()
         return deleted
 
 

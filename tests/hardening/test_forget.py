@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -18,14 +19,17 @@ from rasa.utils.endpoints import EndpointConfig
 from privacy import tracker_store as privacy_store
 
 STORE_TYPE = "privacy.tracker_store.PrivacyTrackerStore"
+# What scripts/stack.py runs the assistant with: the privacy store, reconnecting.
+RUNNING_STORE_TYPE = "scaling.tracker_store.ReconnectingTrackerStore"
 DAY = 86400.0
 
 
-def open_store(database: dict, **settings) -> privacy_store.PrivacyTrackerStore:
+def open_store(database: dict, store_type: str = STORE_TYPE,
+               **settings) -> privacy_store.PrivacyTrackerStore:
     """The store as Rasa creates it from endpoints.yml (an unknown type would silently give
     an in-memory store, so the type is checked)."""
     config = {**database, **settings}
-    store = TrackerStore.create(EndpointConfig(url=config.pop("url", None), type=STORE_TYPE,
+    store = TrackerStore.create(EndpointConfig(url=config.pop("url", None), type=store_type,
                                                **config), Domain.empty())
     assert isinstance(store, privacy_store.PrivacyTrackerStore)
     return store
@@ -153,3 +157,26 @@ def test_the_retention_period_comes_from_the_environment(monkeypatch):
     assert privacy_store.retention_period_days(None) == privacy_store.DEFAULT_RETENTION_DAYS
     with pytest.raises(ValueError):
         privacy_store.retention_period_days("-1")
+
+
+def bytes_on_disk(database_file: str) -> bytes:
+    """The SQLite database and any journal beside it, as a reader of the disk sees them."""
+    folder = Path(database_file).parent
+    return b"".join(path.read_bytes() for path in sorted(folder.glob("conversations.db*")))
+
+
+@pytest.mark.parametrize("store_type", [STORE_TYPE, RUNNING_STORE_TYPE])
+async def test_a_deleted_conversation_cannot_be_read_back_from_the_sqlite_file(tmp_path,
+                                                                              store_type):
+    # A deleted row's bytes stay in the file's free pages unless SQLite overwrites them.
+    database = {"dialect": "sqlite", "db": str(tmp_path / "conversations.db")}
+    store = open_store(database, store_type=store_type)
+    client = conversation(turn("hi", "utter_welcome"),
+                          turn("my left hand went numb on Sunday, marker-5e1f", "precheck_form"))
+    await save_turn_by_turn(store, client)
+    assert b"marker-5e1f" in bytes_on_disk(database["db"])
+
+    client.update_with_events(turn("yes", privacy_store.FORGET_ACTION), None)
+    await store.save(client)
+
+    assert b"marker-5e1f" not in bytes_on_disk(database["db"])
