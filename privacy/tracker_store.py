@@ -84,7 +84,7 @@ class PrivacyTrackerStore(SQLTrackerStore):
     def _delete_events(self, condition: Any) -> int:
         """Deletes the matching events. SQLite is told to overwrite their bytes: otherwise
         a deleted conversation stays readable in the file's free pages (Debian builds
-        SQLite with this on; other builds do not)."""
+        SQLite with this on; SQLite's own default is off)."""
         with self.session_scope() as session:
             if self.engine.dialect.name == "sqlite":
                 session.execute(sa.text("PRAGMA secure_delete = ON"))
