@@ -30,7 +30,7 @@ from clinical_nlu.evaluate import load_set, report, score  # noqa: E402
 
 HELDOUT = ROOT / "tests" / "clinical_nlu" / "heldout.yml"
 INTENT_NAMES = {"restart": "start_over"}
-DANGEROUS = {("affirm", "deny"), ("unsure", "deny")}
+# The gold intents that must never be taken for a no.
 NOT_A_NO = {"affirm", "unsure"}
 
 
@@ -79,7 +79,8 @@ def intent_scores(items: list[dict], parsed: dict[str, dict]) -> dict:
         if gold != guess:
             confusions[(gold, guess)] += 1
             errors.append(f"{gold} -> {guess}: {item['text']}")
-    dangerous = sum(n for pair, n in confusions.items() if pair in DANGEROUS)
+    dangerous = sum(n for (gold, guess), n in confusions.items()
+                    if gold in NOT_A_NO and guess == "deny")
     return {
         "intent_accuracy": round(sum(correct.values()) / len(items), 4),
         "intent_accuracy_unseen": round(correct[True] / max(count[True], 1), 4),
