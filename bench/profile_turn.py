@@ -103,11 +103,13 @@ async def converse(model: Path, conf: dict[str, str], args: argparse.Namespace,
     from rasa.core.utils import AvailableEndpoints
     from rasa.utils.endpoints import EndpointConfig
 
-    # The endpoints `make run` gives Rasa: this action server, SQLite conversations.
+    # The endpoints `make run` gives Rasa: this action server, its SQLite tracker store
+    # (which also puts the project's faster check of action responses in place).
     endpoints = AvailableEndpoints(
         action=EndpointConfig(url=conf["ACTION_ENDPOINT_URL"],
                               enable_selective_domain=args.selective_domain),
-        tracker_store=EndpointConfig(type="SQL", dialect="sqlite", db=conf["TRACKER_DB"]))
+        tracker_store=EndpointConfig(type=stack.TRACKER_STORE_TYPE, dialect="sqlite",
+                                     db=conf["TRACKER_DB"]))
     agent = await load_agent(model_path=str(model), endpoints=endpoints)
     client = InProcess(agent)
     await client.say("warm-up", "hi")

@@ -1,4 +1,4 @@
-"""Rasa's socket.io channel, with the two fixes this assistant needs.
+"""Rasa's socket.io channel, with the fixes this assistant needs.
 
 - Session persistence on python-socketio 5.10+: Rasa 3.6.21 calls
   `sio.enter_room(sid, session_id)` without `await`; since python-socketio 5.10 that
@@ -9,6 +9,11 @@
   keys to `emit()` as keyword arguments, which fails for `{"advice": ...}`. This
   output sends `{"custom": payload}`, as the REST channel does; the message handler
   is replaced too, since Rasa's builds its output channel itself.
+- WebSocket only when the Rasa server runs several worker processes (SANIC_WORKERS): a
+  long-polling session is several requests, which the workers (sharing one port) would
+  answer in turn, each without the others' sessions. A WebSocket is one connection, so
+  it stays with one worker; the chat widget uses nothing else. Long-polling clients are
+  answered "Invalid transport" (400) then; with one worker they are served as before.
 - Allowed origins: Rasa creates the socket.io server with `cors_allowed_origins=[]`,
   which turns Engine.IO's origin check off, so any website could open a socket to the
   assistant. This channel allows the origins the HTTP API allows (`CORS_ORIGINS`), and
@@ -48,6 +53,7 @@ class PersistentSocketIOInput(SocketIOInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         blueprint = super().blueprint(on_new_message)
         self.sio.eio.cors_allowed_origins = allowed_origins()
+        self.sio.eio.transports = allowed_transports()
         self.on_new_message = on_new_message
         # Registering an event again replaces Rasa's handler on the same server.
         self.sio.on("session_request", namespace=self.namespace)(self.session_request)
@@ -87,6 +93,12 @@ def allowed_origins() -> list[str] | str | None:
     if "*" in origins:
         return "*"
     return origins or None
+
+
+def allowed_transports() -> list[str]:
+    if int(os.environ.get("SANIC_WORKERS", "1")) > 1:
+        return ["websocket"]
+    return ["polling", "websocket"]
 
 
 def _metadata(value: Any) -> dict[str, Any]:

@@ -258,6 +258,8 @@ def cluster_settings() -> dict[str, str]:
         "POSTGRES_PORT": env("POSTGRES_PORT", "5433"),
         "POSTGRES_PASSWORD": env("POSTGRES_PASSWORD", "precheck"),
         "REDIS_PORT": env("REDIS_PORT", "6380"),
+        # The cluster grows by replicas: one worker (one copy of the model) each.
+        "SANIC_WORKERS": env("SANIC_WORKERS", "1"),
         "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{conf['ACTION_PORT']}/webhook",
         # Only the Rasa replicas may call the action servers; unless given, a new token.
         "ACTION_SERVER_TOKEN": env("ACTION_SERVER_TOKEN") or secrets.token_hex(16),

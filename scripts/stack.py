@@ -48,6 +48,7 @@ MODEL_INPUTS = [
 ]
 
 STARTUP_TIMEOUT_S = 240
+STOP_TIMEOUT_S = 15
 MAX_RESTARTS = 5
 RESTART_WINDOW_S = 60
 
@@ -56,6 +57,10 @@ RESTART_WINDOW_S = 60
 # and survives a database restart. Rasa falls back to an in-memory store, without failing,
 # when a custom tracker store cannot be imported: tests/topology checks that it can.
 TRACKER_STORE_TYPE = "scaling.tracker_store.ReconnectingTrackerStore"
+# Conversation locks shared by the Sanic workers of one machine, when there is no Redis.
+FILE_LOCK_STORE_TYPE = "scaling.lock_store.SQLiteLockStore"
+# Each worker holds its own copy of the model (about 1.1 GB): two fill two cores.
+MAX_DEFAULT_WORKERS = 2
 
 
 def settings() -> dict[str, str]:
@@ -65,6 +70,7 @@ def settings() -> dict[str, str]:
     rasa_port = env("RASA_PORT", "5005")
     action_port = env("ACTION_PORT", "5055")
     demo_port = env("DEMO_PORT", "8080")
+    tracker_db = env("TRACKER_DB", str(STATE / "conversations.db"))
     return {
         "RASA_PORT": rasa_port,
         "RASA_INTERFACE": env("RASA_INTERFACE", "0.0.0.0"),
@@ -74,7 +80,8 @@ def settings() -> dict[str, str]:
         "ACTION_SERVER_TOKEN": env("ACTION_SERVER_TOKEN", ""),
         # Sanic refuses larger requests with 413 (safeguards/message_guard.py bounds the text).
         "SANIC_REQUEST_MAX_SIZE": env("SANIC_REQUEST_MAX_SIZE", "1048576"),
-        "TRACKER_DB": env("TRACKER_DB", str(STATE / "conversations.db")),
+        "TRACKER_DB": tracker_db,
+        "LOCK_DB": env("LOCK_DB", str(Path(tracker_db).with_name("locks.db"))),
         "POSTGRES_HOST": env("POSTGRES_HOST", ""),
         "POSTGRES_PORT": env("POSTGRES_PORT", "5432"),
         "POSTGRES_DB": env("POSTGRES_DB", "precheck"),
@@ -84,7 +91,7 @@ def settings() -> dict[str, str]:
         "REDIS_PORT": env("REDIS_PORT", "6379"),
         "REDIS_DB": env("REDIS_DB", "1"),
         "REDIS_PASSWORD": env("REDIS_PASSWORD", ""),
-        "SANIC_WORKERS": env("SANIC_WORKERS", "1"),
+        "SANIC_WORKERS": env("SANIC_WORKERS", str(default_workers())),
         "CORS_ORIGINS": env("CORS_ORIGINS", f"http://localhost:{demo_port}"),
         "RASA_API_TOKEN": env("RASA_API_TOKEN", ""),
         "RASA_JWT_SECRET": env("RASA_JWT_SECRET", ""),
@@ -92,16 +99,15 @@ def settings() -> dict[str, str]:
     }
 
 
+def default_workers() -> int:
+    return max(1, min(MAX_DEFAULT_WORKERS, len(os.sched_getaffinity(0))))
+
+
 def check_settings(conf: dict[str, str]) -> None:
     """Refuses what would silently lose or mix up conversations."""
     if not conf["SANIC_WORKERS"].isdigit() or int(conf["SANIC_WORKERS"]) < 1:
         raise SystemExit(f"error: SANIC_WORKERS must be a whole number, not "
                          f"{conf['SANIC_WORKERS']!r}")
-    if int(conf["SANIC_WORKERS"]) > 1 and not conf["REDIS_HOST"]:
-        # Without a shared lock store two workers could answer one client at once and
-        # overwrite each other's turns (Rasa itself quietly falls back to one worker).
-        raise SystemExit("error: more than one Sanic worker needs the Redis lock store: "
-                         "set REDIS_HOST (see README \"Configuration\")")
 
 
 def endpoints(conf: dict[str, str]) -> dict:
@@ -126,6 +132,11 @@ def endpoints(conf: dict[str, str]) -> dict:
             "type": "redis", "url": conf["REDIS_HOST"], "port": int(conf["REDIS_PORT"]),
             "db": int(conf["REDIS_DB"]), "key_prefix": "precheck",
             **secret(conf, "password", "REDIS_PASSWORD")}
+    elif int(conf["SANIC_WORKERS"]) > 1:
+        # The workers must share the locks that keep one client's turns in order; Rasa's
+        # in-memory store would give each worker its own (and Rasa would then quietly
+        # run one worker).
+        sections["lock_store"] = {"type": FILE_LOCK_STORE_TYPE, "db": conf["LOCK_DB"]}
     return sections
 
 
@@ -365,14 +376,30 @@ def wait_until_healthy(url: str, process: subprocess.Popen, what: str) -> None:
 
 
 def stop(processes: list[subprocess.Popen]) -> None:
+    """Ends each server's whole process group: a Rasa server's workers may outlive their
+    parent for a moment, still holding the port."""
     for process in processes:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
+        signal_group(process, signal.SIGTERM)
+    deadline = time.monotonic() + STOP_TIMEOUT_S
     for process in processes:
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+        while group_running(process) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        signal_group(process, signal.SIGKILL)
+        process.wait()
+
+
+def group_running(process: subprocess.Popen) -> bool:
+    process.poll()  # reaps the group's first process once it ends
+    return signal_group(process, 0)
+
+
+def signal_group(process: subprocess.Popen, signal_number: int) -> bool:
+    """False when no process of the group is left."""
+    try:
+        os.killpg(process.pid, signal_number)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def interrupt(*_: object) -> None:
@@ -470,7 +497,8 @@ def conversations_at(conf: dict[str, str]) -> str:
 
 
 def shell() -> int:
-    conf = with_action_token(settings())
+    # One terminal, one worker: each worker would read the terminal's input.
+    conf = with_action_token({**settings(), "SANIC_WORKERS": "1"})
     check_settings(conf)
     require_free_ports({"action server": conf["ACTION_PORT"]})
     model = ensure_model()

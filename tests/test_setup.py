@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -70,6 +71,9 @@ def test_a_failed_training_shows_the_reason_not_the_noise(tmp_path, capsys):
     assert "Pyparsing" not in err
 
 
+PORTS_FREED_WITHIN_S = 30
+
+
 def test_ctrl_c_stops_both_servers_cleanly(trained_model, tmp_path):
     rasa_port, action_port = free_port(), free_port()
     env = {**os.environ, "RASA_PORT": str(rasa_port), "ACTION_PORT": str(action_port),
@@ -86,11 +90,42 @@ def test_ctrl_c_stops_both_servers_cleanly(trained_model, tmp_path):
     text = "".join(output)
     assert process.returncode == 0, text
     assert "Warning" not in text  # library noise stays out of the terminal
-    for port in (rasa_port, action_port):
-        with socket.socket() as probe:
-            # Binding fails while a server still listens (SO_REUSEADDR only skips TIME_WAIT).
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    wait_until_free([rasa_port, action_port])
+
+
+def test_sigterm_to_make_run_alone_stops_every_server(trained_model, tmp_path):
+    # As `timeout` or a supervisor stops it: the signal reaches make alone (which passes it
+    # on to scripts/stack.py), not the servers.
+    ports = {"RASA_PORT": free_port(), "ACTION_PORT": free_port(), "DEMO_PORT": free_port()}
+    env = {**os.environ, **{name: str(port) for name, port in ports.items()},
+           "TRACKER_DB": str(tmp_path / "conversations.db")}
+    make = subprocess.Popen(["make", "run"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    for line in make.stdout:
+        if line.startswith("Ctrl-C stops both servers") or make.poll() is not None:
+            break
+    make.send_signal(signal.SIGTERM)
+    make.communicate(timeout=60)
+    wait_until_free(list(ports.values()))
+
+
+def wait_until_free(ports: list[int]) -> None:
+    """The kernel closes an ended worker's listening socket a moment after it is gone."""
+    deadline = time.monotonic() + PORTS_FREED_WITHIN_S
+    while not all(port_is_free(port) for port in ports):
+        assert time.monotonic() < deadline, "a server still listens after stopping"
+        time.sleep(0.5)
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket() as probe:
+        # Binding fails while a server still listens (SO_REUSEADDR only skips TIME_WAIT).
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
             probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
 
 
 def test_a_second_training_waits_for_the_first(trained_model):

@@ -84,3 +84,27 @@ def wait_for_ready(server: Assistant) -> None:
             return
         time.sleep(1)
     pytest.fail(f"the assistant was not ready in {START_TIMEOUT_S} s")
+
+
+def child_processes(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended meanwhile
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def command_line(pid: int) -> str:
+    return (Path("/proc") / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+
+
+def rasa_workers(server: Assistant) -> list[int]:
+    """The processes that answer for the Rasa server scripts/stack.py started: its workers,
+    or the server itself when it runs one."""
+    rasa = next(pid for pid in child_processes(server.process.pid)
+                if " run " in command_line(pid) and " actions" not in command_line(pid))
+    return child_processes(rasa) or [rasa]

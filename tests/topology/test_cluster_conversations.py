@@ -92,9 +92,9 @@ async def test_socketio_clients_are_served_through_nginx(cluster):
     # Long-polling: each exchange is several requests, which must reach one replica.
     client = cluster.client()
     session_id = client.new_sender()
-    welcome = await talk(cluster.url, session_id, "hi")
+    welcome = await talk(cluster.url, session_id, "hi", transport="polling")
     assert "not a medical device" in " ".join(reply["text"] for reply in welcome)
-    question = await talk(cluster.url, session_id, "/affirm")  # a new connection
+    question = await talk(cluster.url, session_id, "/affirm", transport="polling")
     assert "urgent signs" in question[-1]["text"]
     assert client.tracker(session_id)["slots"]["requested_slot"] == "red_flag_screen"
 

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from rasa.core.utils import number_of_sanic_workers
 from rasa.shared.core.domain import Domain
 from rasa.shared.utils.common import class_from_module_path
 from rasa.utils.endpoints import read_endpoint_config
@@ -19,7 +20,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import stack  # noqa: E402  (scripts/ is not a package)
 
 CONFIG_VARIABLES = [
-    "ACTION_ENDPOINT_URL", "ACTION_SERVER_TOKEN", "TRACKER_DB", "POSTGRES_HOST",
+    "ACTION_ENDPOINT_URL", "ACTION_SERVER_TOKEN", "TRACKER_DB", "LOCK_DB", "POSTGRES_HOST",
     "POSTGRES_PORT", "POSTGRES_DB", "POSTGRES_USER", "POSTGRES_PASSWORD", "REDIS_HOST",
     "REDIS_PORT", "REDIS_DB", "REDIS_PASSWORD", "SANIC_WORKERS", "RASA_API_TOKEN",
     "RASA_JWT_SECRET", "RASA_JWT_METHOD", "CLINIC_NAME", "CLINIC_PHONE",
@@ -46,11 +47,16 @@ def test_the_tracker_store_is_the_privacy_store_and_can_be_imported():
     assert issubclass(store, PrivacyTrackerStore)
 
 
-def test_by_default_sqlite_and_no_lock_store(environment):
+def test_by_default_sqlite_and_a_worker_per_core_up_to_two(environment):
+    environment.setattr(stack.os, "sched_getaffinity", lambda _: {0, 1, 2, 3})
     store = rasa_reads("tracker_store")
     assert (store.type, store.kwargs["dialect"]) == (stack.TRACKER_STORE_TYPE, "sqlite")
     assert store.kwargs["db"] == str(stack.STATE / "conversations.db")
-    assert rasa_reads("lock_store") is None
+    assert stack.settings()["SANIC_WORKERS"] == "2"
+    # The workers share the conversation locks in a file beside the conversations.
+    lock = rasa_reads("lock_store")
+    assert (lock.type, lock.kwargs["db"]) == (stack.FILE_LOCK_STORE_TYPE,
+                                              str(stack.STATE / "locks.db"))
     action = rasa_reads("action_endpoint")
     assert (action.url, action.token) == ("http://localhost:5055/webhook", None)
 
@@ -89,12 +95,27 @@ def test_the_api_token_or_jwt_secret_enables_the_http_api(environment):
     assert command[command.index("--jwt-method") + 1] == "HS256"
 
 
-def test_more_than_one_worker_without_redis_is_refused():
-    env = {"SANIC_WORKERS": "2", "PATH": "/usr/bin:/bin"}
+def test_one_core_one_worker_and_rasas_in_memory_locks(environment):
+    environment.setattr(stack.os, "sched_getaffinity", lambda _: {0})
+    assert stack.settings()["SANIC_WORKERS"] == "1"
+    assert rasa_reads("lock_store") is None
+
+
+def test_rasa_runs_as_many_workers_as_asked_with_the_file_locks(environment):
+    environment.setenv("SANIC_WORKERS", "3")
+    environment.setenv("TRACKER_DB", str(stack.STATE / "clinic" / "conversations.db"))
+    lock = rasa_reads("lock_store")
+    assert lock.kwargs["db"] == str(stack.STATE / "clinic" / "locks.db")
+    # Rasa quietly runs one worker with a lock store it does not trust across processes.
+    assert number_of_sanic_workers(lock) == 3
+
+
+def test_a_worker_count_that_is_not_a_number_is_refused():
+    env = {"SANIC_WORKERS": "two", "PATH": "/usr/bin:/bin"}
     result = subprocess.run([sys.executable, "scripts/stack.py", "serve"], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=60)
     assert result.returncode != 0
-    assert "needs the Redis lock store: set REDIS_HOST" in result.stderr
+    assert "SANIC_WORKERS must be a whole number, not 'two'" in result.stderr
 
 
 def test_the_clinic_contact_from_the_environment_is_trained_into_the_model(environment):
