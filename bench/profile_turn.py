@@ -132,7 +132,7 @@ def report(turns: int) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--conversations", type=int, default=len(load.load_conversations()))
+    parser.add_argument("--conversations", type=int, default=len(load.intakes()))
     parser.add_argument("--cprofile", type=Path, help="also write cProfile stats here")
     parser.add_argument("--model", type=Path, help="a trained model (default: make run's)")
     parser.add_argument("--selective-domain", action="store_true",
