@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.server.conftest import free_port
+from tests.server.conftest import free_port, parent_of_each_process
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -209,14 +209,7 @@ def measure_training(bot: Bot, workdir: Path) -> dict:
 
 def tree_rss_mb(roots: list[int]) -> float:
     """Resident memory of the processes and all their descendants (from /proc)."""
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    parents = parent_of_each_process()
     tree, frontier = set(roots), list(roots)
     while frontier:
         pid = frontier.pop()

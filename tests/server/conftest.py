@@ -86,16 +86,19 @@ def wait_for_ready(server: Assistant) -> None:
     pytest.fail(f"the assistant was not ready in {START_TIMEOUT_S} s")
 
 
-def child_processes(pid: int) -> list[int]:
-    found = []
+def parent_of_each_process() -> dict[int, int]:
+    """Process id → its parent's, from /proc."""
+    parents = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
+            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
         except OSError:  # the process ended meanwhile
             continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
-    return found
+    return parents
+
+
+def child_processes(pid: int) -> list[int]:
+    return [child for child, parent in parent_of_each_process().items() if parent == pid]
 
 
 def command_line(pid: int) -> str:
