@@ -72,6 +72,9 @@ class Running:
     def rss_mb(self) -> float:
         return tree_rss_mb([p.pid for p in self.processes])
 
+    def cpu_s(self) -> float:
+        return tree_cpu_s([p.pid for p in self.processes])
+
     def stop(self) -> None:
         stack.stop(self.processes)
 
@@ -207,8 +210,8 @@ def measure_training(bot: Bot, workdir: Path) -> dict:
     return result
 
 
-def tree_rss_mb(roots: list[int]) -> float:
-    """Resident memory of the processes and all their descendants (from /proc)."""
+def process_tree(roots: list[int]) -> set[int]:
+    """The processes and all their descendants (from /proc)."""
     parents = parent_of_each_process()
     tree, frontier = set(roots), list(roots)
     while frontier:
@@ -216,7 +219,26 @@ def tree_rss_mb(roots: list[int]) -> float:
         children = [child for child, parent in parents.items() if parent == pid]
         tree.update(children)
         frontier.extend(children)
-    return round(sum(rss_kb(pid) for pid in tree) / 1024, 1)
+    return tree
+
+
+def tree_rss_mb(roots: list[int]) -> float:
+    """Resident memory of the processes and all their descendants."""
+    return round(sum(rss_kb(pid) for pid in process_tree(roots)) / 1024, 1)
+
+
+def tree_cpu_s(roots: list[int]) -> float:
+    """CPU time (user + system) the processes and their living descendants have used."""
+    return sum(cpu_s(pid) for pid in process_tree(roots))
+
+
+def cpu_s(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    # utime and stime are fields 14 and 15 of stat(5), counted after the command name.
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def rss_kb(pid: int) -> int:

@@ -54,6 +54,15 @@ class Level:
     conversation_errors: list[str] = field(default_factory=list)
     conversations_done: int = 0
 
+    def add(self, other: Level) -> None:
+        """Counts another window of the same level (a later round) in this one."""
+        self.window_s += other.window_s
+        self.latencies_ms += other.latencies_ms
+        self.turns_in_window += other.turns_in_window
+        self.http_errors += other.http_errors
+        self.conversation_errors += other.conversation_errors
+        self.conversations_done += other.conversations_done
+
     def summary(self) -> dict:
         latencies = sorted(self.latencies_ms)
         return {

@@ -5,8 +5,10 @@
 
 Measures per bot: start-up (launch to first answered message), resident memory of the
 server process trees, REST turn latency (p50/p95/p99) and throughput with 1, 8 and 32
-conversations at once, errors, training time (cold and with the cache) and model size.
-Prints a table with our/default ratios and writes bench/results/<time>.json and .png.
+conversations at once, CPU time per turn, errors, training time (cold and with the cache)
+and model size. Both bots run at once; each load level is rounds of one window per bot,
+taken in turns. Prints a table with our/default ratios (and each round's throughput ratio)
+and writes bench/results/<time>.json and .png.
 """
 
 from __future__ import annotations
@@ -16,10 +18,12 @@ import asyncio
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import tempfile
 import threading
 import time
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -28,6 +32,7 @@ from bench.bots import ROOT, Bot, DefaultBot, Ours, Running, measure_training, p
 
 RESULTS = ROOT / "bench" / "results"
 LEVELS = (1, 8, 32)
+ROUNDS = 4
 RSS_SAMPLE_EVERY_S = 1.0
 
 
@@ -53,28 +58,86 @@ def sample_rss(running: Running, stop: threading.Event) -> None:
         running.rss_samples_mb.append(running.rss_mb())
 
 
-def measure_serving(bot: Bot, levels: tuple[int, ...], window_s: float) -> dict:
+def start(bot: Bot) -> tuple[Running, dict]:
     model = bot.prepare()
     with progress(f"{bot.name}: start-up to first answer"):
         running = bot.start(model)
-    result = {"model": model.name, "model_mb": round(model.stat().st_size / 2**20, 2),
-              "startup_s": round(running.startup_s, 2), "rss_idle_mb": running.rss_mb()}
+    return running, {"model": model.name, "model_mb": round(model.stat().st_size / 2**20, 2),
+                     "startup_s": round(running.startup_s, 2),
+                     "rss_idle_mb": running.rss_mb(), "levels": {}}
+
+
+@dataclass
+class Rounds:
+    """One bot's windows at one load level, and the CPU time they took."""
+
+    level: load.Level | None = None
+    turns_per_s: list[float] = field(default_factory=list)
+    server_cpu_s: float = 0.0
+    client_cpu_s: float = 0.0
+
+    def summary(self) -> dict:
+        summary = self.level.summary()
+        summary["turns_per_s_rounds"] = self.turns_per_s
+        summary.update(cpu_ms_per_turn(summary["turns"], self.server_cpu_s, self.client_cpu_s))
+        return summary
+
+
+def one_window(bot: Bot, running: Running, concurrency: int, window_s: float, label: str,
+               rounds: Rounds) -> None:
     conversation = load.intake if isinstance(bot, Ours) else load.default_flow
+    server_cpu_s, client_cpu_s = running.cpu_s(), time.process_time()
+    with progress(f"{label}, {window_s:.0f} s"):
+        level = asyncio.run(load.run_level(running.rest_url, conversation, concurrency,
+                                           window_s, label))
+    rounds.server_cpu_s += running.cpu_s() - server_cpu_s
+    rounds.client_cpu_s += time.process_time() - client_cpu_s
+    rounds.turns_per_s.append(level.summary()["turns_per_s"])
+    if rounds.level is None:
+        rounds.level = level
+    else:
+        rounds.level.add(level)
+
+
+def measure_serving(bots: list[Bot], args: argparse.Namespace) -> dict:
+    """Starts every bot, then gives them the load levels in turns: each level is several
+    rounds of one window per bot, in alternating order, so that a change in the machine's
+    speed during the run reaches both bots alike (the others wait, idle, meanwhile)."""
+    results: dict[str, dict] = {}
+    running: dict[str, Running] = {}
     stop = threading.Event()
-    threading.Thread(target=sample_rss, args=(running, stop), daemon=True).start()
     try:
-        result["levels"] = {}
-        for concurrency in levels:
-            label = f"{bot.name}: {concurrency} at once"
-            with progress(f"{label}, {window_s:.0f} s"):
-                level = asyncio.run(load.run_level(running.rest_url, conversation,
-                                                   concurrency, window_s, label))
-            result["levels"][str(concurrency)] = level.summary()
+        for bot in bots:
+            running[bot.name], results[bot.name] = start(bot)
+            threading.Thread(target=sample_rss, args=(running[bot.name], stop),
+                             daemon=True).start()
+        for concurrency in args.levels:
+            rounds = {bot.name: Rounds() for bot in bots}
+            for round_number in range(args.rounds):
+                for bot in bots if round_number % 2 == 0 else bots[::-1]:
+                    label = (f"{bot.name}: {concurrency} at once, "
+                             f"round {round_number + 1}/{args.rounds}")
+                    one_window(bot, running[bot.name], concurrency, args.window, label,
+                               rounds[bot.name])
+            for name, measured in rounds.items():
+                results[name]["levels"][str(concurrency)] = measured.summary()
     finally:
         stop.set()
-        running.stop()
-    result["rss_peak_mb"] = max(running.rss_samples_mb, default=result["rss_idle_mb"])
-    return result
+        for each in running.values():
+            each.stop()
+    for name, result in results.items():
+        result["rss_peak_mb"] = max(running[name].rss_samples_mb,
+                                    default=result["rss_idle_mb"])
+    return results
+
+
+def cpu_ms_per_turn(turns: int, server_s: float, client_s: float) -> dict:
+    """CPU time per turn of the bot's servers and of this load client: unlike turns per
+    second, it barely depends on how many cores the machine gives the run."""
+    if not turns:
+        return {"server_cpu_ms_per_turn": None, "client_cpu_ms_per_turn": None}
+    return {"server_cpu_ms_per_turn": round(1000 * server_s / turns, 1),
+            "client_cpu_ms_per_turn": round(1000 * client_s / turns, 1)}
 
 
 def run(args: argparse.Namespace) -> dict:
@@ -82,12 +145,10 @@ def run(args: argparse.Namespace) -> dict:
     bots: list[Bot] = [bot(workdir) for bot in (Ours, DefaultBot) if bot.name in args.bots]
     report = {"started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
               "revision": git_revision(), "note": args.note, "quick": args.quick,
-              "window_s": args.window,
+              "window_s": args.window, "rounds": args.rounds,
               "machine_before": machine(), "bots": {}}
     try:
-        for bot in bots:
-            print(f"{bot.name}:", flush=True)
-            report["bots"][bot.name] = measure_serving(bot, args.levels, args.window)
+        report["bots"] = measure_serving(bots, args)
         if args.training:
             for bot in bots:
                 try:
@@ -110,7 +171,8 @@ ROWS = [
     ("model size (MB)", lambda b: b.get("model_mb")),
 ]
 LEVEL_ROWS = [("p50 (ms)", "p50_ms"), ("p95 (ms)", "p95_ms"), ("p99 (ms)", "p99_ms"),
-              ("turns/s", "turns_per_s"), ("errors", "errors"), ("turns", "turns")]
+              ("turns/s", "turns_per_s"), ("server CPU ms/turn", "server_cpu_ms_per_turn"),
+              ("errors", "errors"), ("turns", "turns")]
 
 
 def table_rows(report: dict) -> list[tuple[str, object, object]]:
@@ -129,7 +191,24 @@ def table(report: dict) -> str:
     for name, ours, default in table_rows(report):
         ratio = f"{ours / default:.2f}" if ours is not None and default else "-"
         lines.append(f"| {name:34} | {show(ours):>9} | {show(default):>9} | {ratio:>12} |")
-    return "\n".join(lines)
+    return "\n".join(lines + round_ratios(report))
+
+
+def round_ratios(report: dict) -> list[str]:
+    """Turns/s ours/default of each round, the rounds being windows back to back."""
+    if not {"ours", "default"} <= set(report["bots"]):
+        return []
+    ours, default = report["bots"]["ours"]["levels"], report["bots"]["default"]["levels"]
+    lines = []
+    for concurrency in ours:
+        ratios = [a / b for a, b in zip(ours[concurrency]["turns_per_s_rounds"],
+                                        default[concurrency]["turns_per_s_rounds"],
+                                        strict=True) if b]
+        if ratios:
+            lines.append(f"{concurrency} at once, turns/s ours/default per round: "
+                         f"{', '.join(f'{r:.2f}' for r in ratios)} "
+                         f"(median {statistics.median(ratios):.2f})")
+    return lines
 
 
 def show(value: object) -> str:
@@ -147,8 +226,11 @@ def save(report: dict) -> tuple[Path, Path]:
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true",
-                        help="10 s per load level and no training measurement")
-    parser.add_argument("--window", type=float, help="seconds of load per level (default 60)")
+                        help="5 s windows and no training measurement")
+    parser.add_argument("--window", type=float,
+                        help="seconds of load per bot and round (default 15)")
+    parser.add_argument("--rounds", type=int, default=ROUNDS,
+                        help=f"windows per bot and level, taken in turns (default {ROUNDS})")
     parser.add_argument("--levels", type=lambda s: tuple(int(n) for n in s.split(",")),
                         default=LEVELS, help="conversations at once, e.g. 1,8,32")
     parser.add_argument("--no-training", dest="training", action="store_false",
@@ -157,14 +239,15 @@ def parse_args() -> argparse.Namespace:
                         help="measure only these, e.g. ours (after a change on our side)")
     parser.add_argument("--note", default="", help="what this run tries, kept in the JSON")
     args = parser.parse_args()
-    args.window = args.window or (10.0 if args.quick else 60.0)
+    args.window = args.window or (5.0 if args.quick else 15.0)
     args.training = args.training and not args.quick
     return args
 
 
 def main() -> int:
     args = parse_args()
-    print(f"bench: {machine()}; {args.window:.0f} s per level", flush=True)
+    print(f"bench: {machine()}; {args.rounds} rounds of {args.window:.0f} s per bot and level",
+          flush=True)
     started = time.monotonic()
     report = run(args)
     report["duration_s"] = round(time.monotonic() - started)

@@ -23,10 +23,11 @@ from collections import defaultdict
 from pathlib import Path
 
 from bench import load
-from bench.bots import stack
+from bench.bots import stack, tree_cpu_s
 from tests.server.conftest import free_port
 
 TIMES: dict[str, list[float]] = defaultdict(list)
+CPU_S: dict[str, float] = {}
 
 
 def timed(name_of, function, is_async: bool):
@@ -98,7 +99,7 @@ class InProcess:
 
 
 async def converse(model: Path, conf: dict[str, str], args: argparse.Namespace,
-                   profiler) -> int:
+                   profiler, action_server: int) -> int:
     from rasa.core.agent import load_agent
     from rasa.core.utils import AvailableEndpoints
     from rasa.utils.endpoints import EndpointConfig
@@ -114,10 +115,13 @@ async def converse(model: Path, conf: dict[str, str], args: argparse.Namespace,
     client = InProcess(agent)
     await client.say("warm-up", "hi")
     TIMES.clear()
+    cpu_before = time.process_time(), tree_cpu_s([action_server])
     profiler and profiler.enable()
     for index in range(args.conversations):
         await load.intake(client, index)
     profiler and profiler.disable()
+    CPU_S["Rasa (this process)"] = time.process_time() - cpu_before[0]
+    CPU_S["action server"] = tree_cpu_s([action_server]) - cpu_before[1]
     return len(TIMES["turn (handle_message)"])
 
 
@@ -128,6 +132,8 @@ def report(turns: int) -> None:
     for name, times in sorted(TIMES.items(), key=lambda item: -sum(item[1])):
         print(f"{name[:58]:58} {len(times):6d} {1000 * sum(times) / turns:8.2f} "
               f"{sum(times) / total:6.0%}")
+    print("\nCPU time (user + system) per turn: " + ", ".join(
+        f"{name} {1000 * seconds / turns:.1f} ms" for name, seconds in CPU_S.items()))
 
 
 def main() -> int:
@@ -151,7 +157,7 @@ def main() -> int:
                                  "action server")
         instrument()
         profiler = cProfile.Profile() if args.cprofile else None
-        turns = asyncio.run(converse(model, conf, args, profiler))
+        turns = asyncio.run(converse(model, conf, args, profiler, actions.pid))
     finally:
         stack.stop([actions])
         shutil.rmtree(state, ignore_errors=True)

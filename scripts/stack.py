@@ -302,15 +302,19 @@ def report_training_failure(log: Path) -> None:
     print(f"  full log: {log}", file=sys.stderr)
 
 
+def port_is_free(port: int) -> bool:
+    with socket.socket() as probe:
+        # Binding fails while a server listens (SO_REUSEADDR only skips TIME_WAIT).
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
 def require_free_ports(ports: dict[str, str]) -> None:
-    taken = []
-    for what, port in ports.items():
-        with socket.socket() as probe:
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            try:
-                probe.bind(("127.0.0.1", int(port)))
-            except OSError:
-                taken.append(f"{port} ({what})")
+    taken = [f"{port} ({what})" for what, port in ports.items() if not port_is_free(int(port))]
     if taken:
         ports = "ports" if len(taken) > 1 else "port"
         print(f"error: {ports} {', '.join(taken)} already in use. Stop what uses it, or choose "
@@ -338,8 +342,10 @@ def start_rasa_server(conf: dict[str, str], model: Path) -> subprocess.Popen:
 
 
 def rasa_server_command(conf: dict[str, str], model: Path) -> list[str]:
+    # `rasa run`, with a listening socket per worker (scaling/worker_sockets.py).
     command = [
-        str(VENV_BIN / "rasa"), "run", "--quiet", "--model", str(model),
+        str(VENV_BIN / "python"), "-m", "scaling.worker_sockets", "run", "--quiet",
+        "--model", str(model),
         "--endpoints", str(write_endpoints(conf)),
         "--credentials", str(channel_credentials(conf)),
         "--interface", conf["RASA_INTERFACE"], "--port", conf["RASA_PORT"],

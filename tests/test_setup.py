@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+import stack  # noqa: E402  (scripts/ is not a package)
 
 
 def free_port() -> int:
@@ -54,9 +56,6 @@ def test_the_python_310_finder_finds_this_interpreter_family():
 
 
 def test_a_failed_training_shows_the_reason_not_the_noise(tmp_path, capsys):
-    sys.path.insert(0, str(ROOT / "scripts"))
-    import stack
-
     log = tmp_path / "train.log"
     log.write_text("\n".join([
         "/x/site-packages/matplotlib/foo.py:1: PyparsingDeprecationWarning: blah",
@@ -112,20 +111,9 @@ def test_sigterm_to_make_run_alone_stops_every_server(trained_model, tmp_path):
 def wait_until_free(ports: list[int]) -> None:
     """The kernel closes an ended worker's listening socket a moment after it is gone."""
     deadline = time.monotonic() + PORTS_FREED_WITHIN_S
-    while not all(port_is_free(port) for port in ports):
+    while not all(stack.port_is_free(port) for port in ports):
         assert time.monotonic() < deadline, "a server still listens after stopping"
         time.sleep(0.5)
-
-
-def port_is_free(port: int) -> bool:
-    with socket.socket() as probe:
-        # Binding fails while a server still listens (SO_REUSEADDR only skips TIME_WAIT).
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
 
 
 def test_a_second_training_waits_for_the_first(trained_model):
