@@ -88,7 +88,8 @@ def test_ctrl_c_stops_both_servers_cleanly(trained_model, tmp_path):
     output.append(process.communicate(timeout=60)[0])
     text = "".join(output)
     assert process.returncode == 0, text
-    assert "Warning" not in text  # library noise stays out of the terminal
+    noise = [line for line in text.splitlines() if "Warning" in line]
+    assert not noise, text  # library noise stays out of the terminal
     wait_until_free([rasa_port, action_port])
 
 
@@ -128,3 +129,23 @@ def test_a_second_training_waits_for_the_first(trained_model):
         assert waiting.poll() is None
     assert "up to date" in waiting.communicate(timeout=60)[0]
     assert waiting.returncode == 0
+
+
+def test_the_servers_output_keeps_log_records_and_drops_library_notices(capsys):
+    stack.forward_without_warnings(iter([
+        "2026-11-23 21:25:01.123456: W tensorflow/compiler/tf2tensorrt/utils/py_utils.cc:38]"
+        " TF-TRT Warning: Could not find TensorRT\n",
+        "2026-11-23 21:25:01.223456: I tensorflow/core/platform/cpu_feature_guard.cc:182]"
+        " This TensorFlow binary is optimized\n",
+        "To enable the following instructions: AVX2 FMA, in other operations\n",
+        "2026-11-23 21:25:02 WARNING  privacy.action_guard  - ACTION_SERVER_TOKEN is not set\n",
+        "/x/sanic/app.py:3: DeprecationWarning: old\n",
+        "  import distutils\n",
+        "2026-11-23 21:25:03.123456: E tensorflow/core/x.cc:1] a real error\n",
+        "Traceback (most recent call last):\n",
+    ]))
+    assert capsys.readouterr().out.splitlines() == [
+        "2026-11-23 21:25:02 WARNING  privacy.action_guard  - ACTION_SERVER_TOKEN is not set",
+        "2026-11-23 21:25:03.123456: E tensorflow/core/x.cc:1] a real error",
+        "Traceback (most recent call last):",
+    ]
