@@ -71,7 +71,7 @@ def start(bot: Bot) -> tuple[Running, dict]:
 class Rounds:
     """One bot's windows at one load level, and the CPU time they took."""
 
-    level: load.Level | None = None
+    level: load.Level
     turns_per_s: list[float] = field(default_factory=list)
     server_cpu_s: float = 0.0
     client_cpu_s: float = 0.0
@@ -93,10 +93,7 @@ def one_window(bot: Bot, running: Running, concurrency: int, window_s: float, la
     rounds.server_cpu_s += running.cpu_s() - server_cpu_s
     rounds.client_cpu_s += time.process_time() - client_cpu_s
     rounds.turns_per_s.append(level.summary()["turns_per_s"])
-    if rounds.level is None:
-        rounds.level = level
-    else:
-        rounds.level.add(level)
+    rounds.level.add(level)
 
 
 def measure_serving(bots: list[Bot], args: argparse.Namespace) -> dict:
@@ -112,7 +109,7 @@ def measure_serving(bots: list[Bot], args: argparse.Namespace) -> dict:
             threading.Thread(target=sample_rss, args=(running[bot.name], stop),
                              daemon=True).start()
         for concurrency in args.levels:
-            rounds = {bot.name: Rounds() for bot in bots}
+            rounds = {bot.name: Rounds(load.Level(concurrency, 0.0)) for bot in bots}
             for round_number in range(args.rounds):
                 for bot in bots if round_number % 2 == 0 else bots[::-1]:
                     label = (f"{bot.name}: {concurrency} at once, "

@@ -12,15 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.server.conftest import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 import stack  # noqa: E402  (scripts/ is not a package)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def test_a_taken_port_is_named_and_fails():
