@@ -4,20 +4,24 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha256sum requirements.lock | cut -c1-16)
 
-.PHONY: run test shell summary setup model lint validate test-flows lock clean cluster-up cluster-down bench
+.PHONY: run test check shell summary setup model lint generate test-flows lock clean cluster-up cluster-down bench
 
 run: setup ## set up, train if needed, serve (REST :5005, demo page :8080) until Ctrl-C
-	@$(PY) scripts/stack.py serve --demo-page
+	@$(PY) -m scripts.stack serve --demo-page
 
 test: setup ## set up, then run the whole test suite
 	@$(PY) -m pytest
 
+# The tiers are pytest markers (tests/conftest.py): model, server, browser, topology.
+check: setup ## every hermetic test (no model, no server, no browser): about a minute
+	@$(PY) -m pytest -q -m "not (model or server or browser or topology)"
+
 shell: setup ## a terminal conversation (rasa shell) with the action server; the summary at the end
-	@$(PY) scripts/stack.py shell
+	@$(PY) -m scripts.stack shell
 
 summary: ## the therapist's summary of a conversation's last check: make summary ID=<conversation id>
 	@test -n "$(ID)" || { echo "usage: make summary ID=<conversation id> (RASA_API_TOKEN as for make run)"; exit 2; }
-	@$(PY) scripts/summary.py "$(ID)"
+	@$(PY) -m scripts.summary "$(ID)"
 
 test-flows: setup ## only the client conversations in tests/conversations/ (docs/therapists.md)
 	@$(PY) -m pytest tests/server/test_conversations.py -q
@@ -36,13 +40,13 @@ $(STAMP): requirements.lock
 # The scaled topology on this machine (docs/deployment.md): PostgreSQL, Redis, two Rasa and
 # two action-server replicas behind nginx; installs the Debian packages it needs (as root).
 cluster-up: setup ## start the cluster in the background (assistant on :5005 through nginx)
-	@$(PY) scripts/cluster.py up --detach
+	@$(PY) -m scripts.cluster up --detach
 
 cluster-down: ## stop what cluster-up started
-	@$(PY) scripts/cluster.py down
+	@$(PY) -m scripts.cluster down
 
 model: setup ## train only if training data, domain or config changed
-	@$(PY) scripts/stack.py model
+	@$(PY) -m scripts.stack model
 
 # Our assistant against Rasa's default bot (bench/README.md); e.g. make bench ARGS=--quick
 bench: setup
@@ -50,6 +54,9 @@ bench: setup
 
 lint: setup
 	@$(VENV)/bin/ruff check .
+
+generate: setup ## rewrite the files derived from the protocol and the patches (scripts/generate.py)
+	@$(PY) -m scripts.generate
 
 lock: ## regenerate requirements.lock from pyproject.toml
 	@scripts/lock.sh

@@ -8,7 +8,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.safety_rules import (
+from clinical_nlu.vocabulary import VERSION_KEY
+from protocol import (
     Answer,
     ClientReport,
     Decision,
@@ -45,7 +46,7 @@ class ActionGiveAdvice(Action):
     ) -> list[dict[str, Any]]:
         report = ClientReport.from_slots(tracker.slots)
         decision = evaluate(report)
-        payload = decision.payload()
+        payload = {**decision.payload(), VERSION_KEY: vocabulary_version(tracker)}
         summary = therapist_view(decision, report)
         dispatcher.utter_message(
             text=client_message(decision, tracker.get_slot("clinic_phone")),
@@ -60,6 +61,7 @@ class ActionGiveAdvice(Action):
             SlotSet("advice_reasons", payload["reasons"]),
             SlotSet("rules_version", payload["rules_version"]),
             SlotSet("therapist_summary", summary),
+            SlotSet(VERSION_KEY, payload[VERSION_KEY]),
         ]
 
 
@@ -79,6 +81,15 @@ class ActionShowSummary(Action):
         summary = therapist_view(evaluate(report), report)
         dispatcher.utter_message(text=summary)
         return [SlotSet("therapist_summary", summary)]
+
+
+def vocabulary_version(tracker: Tracker) -> str | None:
+    """The version of the clinical vocabulary that read the client's latest message."""
+    for event in reversed(tracker.events):
+        version = (event.get("parse_data") or {}).get(VERSION_KEY)
+        if event.get("event") == "user" and version:
+            return version
+    return None
 
 
 def therapist_view(decision: Decision, report: ClientReport) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import questions
+from protocol import questions
 
 
 class ActionExplainQuestion(Action):

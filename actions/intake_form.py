@@ -8,8 +8,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import questions, understanding
+from actions import understanding
 from clinical_nlu.vocabulary import finding_slots
+from protocol import questions
 
 REQUESTED_SLOT = "requested_slot"
 
@@ -20,7 +21,7 @@ class ValidatePrecheckForm(Action):
     Not a FormValidationAction with one extract_/validate_ method per slot: one
     message can answer many questions ("no fever but my foot is numb"), so each turn
     is understood as a whole, then the next open question is asked from
-    intake_questions.yml (the form has no utter_ask_ responses; Rasa then leaves
+    protocol/questions.yml (the form has no utter_ask_ responses; Rasa then leaves
     asking to this action).
     """
 

@@ -15,7 +15,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from actions.questions import FREE_TEXT, NO, RED_FLAGS, SCREENS, UNKNOWN, YES
+from protocol.questions import FREE_TEXT, NO, RED_FLAGS, SCREENS, UNKNOWN, YES
+from protocol.thresholds import FEVER_C, HIGH_FEVER_C
 
 INTENT_ANSWERS = {"affirm": YES, "deny": NO, "unsure": UNKNOWN}
 # A yes or no that DIET is not sure of is no answer: asked again, then "unknown".
@@ -49,12 +50,10 @@ DOUBT = re.compile(
 )
 # Intents the dialogue rules answer (why, what is, a person, start over, bye, forget me).
 DIGRESSIONS = {"ask_why", "ask_term", "request_human", "start_over", "goodbye", "delete_my_data"}
-# Set by safeguards/message_guard.py on a message too long to read: it answers nothing,
+# Set by precheck/nlu/message_guard.py on a message too long to read: it answers nothing,
 # and the rules say so while the open question stays open.
 TOO_LONG = "message_too_long"
 
-FEVER_C = 38.0
-HIGH_FEVER_C = 39.0
 MAX_FREE_TEXT = 200
 
 UNCLEAR_HINT = "Sorry, I didn't catch that. You can tap a button, or answer yes, no or not sure."

@@ -10,7 +10,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -21,11 +20,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scripts import stack
 from tests.server.conftest import free_port, parent_of_each_process
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
-import stack  # noqa: E402
 
 RASA = str(stack.VENV_BIN / "rasa")
 STARTUP_TIMEOUT_S = 300

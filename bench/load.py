@@ -17,7 +17,7 @@ from functools import cache
 
 import aiohttp
 
-from actions.questions import catalogue
+from protocol.questions import QUESTIONS
 from tests.server.test_conversations import MAX_TURNS, RANK, advice_in, load_conversations
 
 REQUEST_TIMEOUT_S = 60
@@ -117,7 +117,7 @@ Conversation = Callable[[Client, int], Awaitable[bool]]
 
 def question_asked(replies: list[dict]) -> str | None:
     """Which intake question the replies ask: the last one whose wording they carry."""
-    asks = {entry["ask"]: name for name, entry in catalogue()["questions"].items()}
+    asks = {entry["ask"]: name for name, entry in QUESTIONS.items() if "ask" in entry}
     texts = [reply.get("text") or "" for reply in replies]
     return next((asks[t] for t in reversed(texts) if t in asks), None)
 

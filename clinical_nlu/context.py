@@ -18,7 +18,8 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from clinical_nlu import vocabulary as vocab_mod
-from clinical_nlu.components import phrase_docs, sentence_of
+from clinical_nlu.matchers import phrase_docs, sentence_of
+from protocol.thresholds import FEVER_C
 
 # Between a finding and a cue that answers it: "fever? nope", "temperature - normal"
 ANSWER_GAP = {"?", ":", "-", "–", "—", ",", "…", "...", "is", "was", "are", "were", "'s", "s"}
@@ -29,7 +30,12 @@ MAX_LIST = 8
 Cue = tuple[Span, dict[str, set[str]]]
 
 
-@Language.factory("clinical_context", default_config={"vocabulary": None})
+@Language.factory(
+    "clinical_context",
+    default_config={"vocabulary": None},
+    requires=["doc.spans", "token.norm", "token.is_sent_start"],
+    assigns=["span._.clinical_context"],
+)
 def make_context(nlp: Language, name: str, vocabulary: str | None) -> "ContextAnnotator":
     return ContextAnnotator(nlp, vocab_mod.cached(vocabulary))
 
@@ -62,7 +68,7 @@ class ContextAnnotator:
         self._months = set(history["months"])
         continuation = "|".join(re.escape(w) for w in history["continuation"])
         self._continuation = re.compile(r"\b(" + continuation + r")\b")
-        self._threshold = vocab["temperature"]["fever_threshold_c"]
+        self._threshold = FEVER_C
 
     def __call__(self, doc: Doc) -> Doc:
         findings = list(doc.spans["findings"])

@@ -16,7 +16,11 @@ from spacy.tokens import Doc
 from clinical_nlu import vocabulary as vocab_mod
 
 
-@Language.factory("clinical_normalizer", default_config={"vocabulary": None})
+@Language.factory(
+    "clinical_normalizer",
+    default_config={"vocabulary": None},
+    assigns=["token.norm", "token.lemma"],
+)
 def make_clinical_normalizer(
     nlp: Language, name: str, vocabulary: str | None
 ) -> "ClinicalNormalizer":

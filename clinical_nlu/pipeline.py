@@ -17,7 +17,7 @@ from spacy.tokens import Doc
 from spacy.util import compile_infix_regex
 
 # Importing the modules registers their factories with spaCy.
-from clinical_nlu import components, context, normalizer  # noqa: F401
+from clinical_nlu import context, matchers, normalizer  # noqa: F401
 from clinical_nlu.text import clean, original_span
 
 PIPES = (

@@ -17,6 +17,9 @@ import yaml
 DEFAULT_PATH = Path(__file__).with_name("vocabulary.yml")
 
 CONTEXTS = ("present", "negated", "historical", "other_person", "hypothetical", "stable")
+# The key, in a message's parse data, naming the vocabulary version that read it (the Rasa
+# component sets it; the advice payload reports it next to the rules' version).
+VERSION_KEY = "vocabulary_version"
 
 
 class VocabularyError(ValueError):

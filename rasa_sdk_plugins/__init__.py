@@ -5,6 +5,11 @@ import pluggy
 
 
 def init_hooks(manager: pluggy.PluginManager) -> None:
-    from privacy import action_guard
-
+    try:
+        from precheck import action_guard
+    except ImportError as missing:
+        # rasa-sdk takes a ModuleNotFoundError from here for "no plugins" and would serve
+        # every caller without the token check: stop the action server instead.
+        raise RuntimeError(f"the action server's guard cannot be loaded ({missing}); "
+                           "not starting without it") from missing
     manager.register(action_guard)

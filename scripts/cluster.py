@@ -1,15 +1,15 @@
 """The scaled topology on one machine, from Debian packages: PostgreSQL (conversations),
 Redis (conversation locks), two Rasa replicas and two action-server replicas behind nginx.
 
-    python scripts/cluster.py up [--detach]   start it all; Ctrl-C / SIGTERM stops it all
-    python scripts/cluster.py down            stop what `up --detach` started
+    python -m scripts.cluster up [--detach]   start it all; Ctrl-C / SIGTERM stops it all
+    python -m scripts.cluster down            stop what `up --detach` started
 
 Clients reach the Rasa replicas through nginx on RASA_PORT (round robin; socket.io sticky by
 client address; a per-client rate limit answers 429), and the Rasa replicas reach the action
 replicas through nginx on ACTION_PORT (round robin). A replica that stops is restarted;
 meanwhile nginx passes its requests to the other one. Settings: README "Configuration".
 
-The building blocks are importable (`sys.path.insert(0, "scripts")`), e.g. for a test that
+The building blocks are importable (`from scripts import cluster`), e.g. for a test that
 needs a real PostgreSQL:
 
     ensure_debian_packages(["postgresql", "redis-server"])  # apt-get, only what is missing
@@ -40,7 +40,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import stack
+from scripts import stack
 
 ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT_S = 60
@@ -54,9 +54,13 @@ PACKAGE_MARKERS = {
 NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 
+def missing_packages(packages: list[str]) -> list[str]:
+    return [p for p in packages if not Path(PACKAGE_MARKERS[p]).exists()]
+
+
 def ensure_debian_packages(packages: list[str]) -> None:
     """Installs the missing ones with apt-get (as root, non-interactive); idempotent."""
-    missing = [p for p in packages if not Path(PACKAGE_MARKERS[p]).exists()]
+    missing = missing_packages(packages)
     if not missing:
         return
     if os.geteuid() != 0:

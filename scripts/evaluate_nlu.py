@@ -1,6 +1,6 @@
 """Scores the trained model's understanding on a labelled set, through the same NLU
 pipeline the server runs: intents (DIET) and clinical findings with their context
-(clinical_nlu). Run: `.venv/bin/python scripts/evaluate_nlu.py [set.yml] [--json out]`.
+(clinical_nlu). Run: `.venv/bin/python -m scripts.evaluate_nlu [set.yml] [--json out]`.
 
 Intent labels of the set are the clinic's; `restart` is this assistant's `start_over`.
 A "dangerous" confusion is a yes or a not-sure read as a no: it could under-triage.
@@ -19,14 +19,15 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import yaml
+
+from actions.understanding import yes_no_answer
+from clinical_nlu.evaluate import load_set, report, score
+from protocol.questions import NO
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-import yaml  # noqa: E402
 
-from actions.questions import NO  # noqa: E402
-from actions.understanding import yes_no_answer  # noqa: E402
-from clinical_nlu.evaluate import load_set, report, score  # noqa: E402
 
 HELDOUT = ROOT / "tests" / "clinical_nlu" / "heldout.yml"
 INTENT_NAMES = {"restart": "start_over"}

@@ -25,6 +25,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import IO
@@ -35,6 +36,8 @@ ROOT = Path(__file__).resolve().parent.parent
 MODELS = ROOT / "models"
 STATE = ROOT / ".state"
 VENV_BIN = Path(sys.executable).parent
+# Rasa's command line with the project's patches installed (precheck/patches/).
+RASA = [str(VENV_BIN / "python"), "-m", "precheck.run_rasa"]
 
 # Everything that changes what `rasa train` produces. Code of the action server
 # is not here: actions run in their own process and never need retraining.
@@ -43,7 +46,9 @@ MODEL_INPUTS = [
     "domain",
     "data",
     "clinical_nlu",
-    "safeguards",
+    "protocol/thresholds.py",
+    "precheck/nlu",
+    "precheck/policies",
     "requirements.lock",
 ]
 
@@ -53,12 +58,13 @@ MAX_RESTARTS = 5
 RESTART_WINDOW_S = 60
 
 
-# Rasa's SQL tracker store (SQLite or PostgreSQL) that forgets on request and after a while
-# and survives a database restart. Rasa falls back to an in-memory store, without failing,
-# when a custom tracker store cannot be imported: tests/topology checks that it can.
-TRACKER_STORE_TYPE = "scaling.tracker_store.ReconnectingTrackerStore"
+# The project's one tracker store (SQLite or PostgreSQL): forgets on request and after a
+# while, survives a database restart; endpoints.yml names the same class. Rasa falls back
+# to an in-memory store, without failing, when a custom tracker store cannot be imported:
+# tests/topology checks that it can.
+TRACKER_STORE_TYPE = "precheck.stores.tracker_store.ClinicTrackerStore"
 # Conversation locks shared by the Sanic workers of one machine, when there is no Redis.
-FILE_LOCK_STORE_TYPE = "scaling.lock_store.SQLiteLockStore"
+FILE_LOCK_STORE_TYPE = "precheck.stores.lock_store.SQLiteLockStore"
 # Each worker holds its own copy of the model (about 1.1 GB): two fill two cores.
 MAX_DEFAULT_WORKERS = 2
 
@@ -78,7 +84,7 @@ def settings() -> dict[str, str]:
         "DEMO_PORT": demo_port,
         "ACTION_ENDPOINT_URL": env("ACTION_ENDPOINT_URL", f"http://localhost:{action_port}/webhook"),
         "ACTION_SERVER_TOKEN": env("ACTION_SERVER_TOKEN", ""),
-        # Sanic refuses larger requests with 413 (safeguards/message_guard.py bounds the text).
+        # Sanic refuses larger requests with 413 (precheck/nlu/message_guard.py bounds the text).
         "SANIC_REQUEST_MAX_SIZE": env("SANIC_REQUEST_MAX_SIZE", "1048576"),
         "TRACKER_DB": tracker_db,
         "LOCK_DB": env("LOCK_DB", str(Path(tracker_db).with_name("locks.db"))),
@@ -332,7 +338,7 @@ def start_action_server(conf: dict[str, str]) -> subprocess.Popen:
 def channel_credentials(conf: dict[str, str]) -> Path:
     """credentials.yml with only the messaging apps enabled in the environment (README)."""
     target = STATE / f"credentials-{conf['RASA_PORT']}.yml"
-    result = subprocess.run([sys.executable, "-m", "precheck_channels.credentials", str(target)],
+    result = subprocess.run([sys.executable, "-m", "precheck.channels.credentials", str(target)],
                             cwd=ROOT, env=quiet_env({}))
     if result.returncode != 0:
         sys.exit(result.returncode)
@@ -344,9 +350,8 @@ def start_rasa_server(conf: dict[str, str], model: Path) -> subprocess.Popen:
 
 
 def rasa_server_command(conf: dict[str, str], model: Path) -> list[str]:
-    # `rasa run`, with a listening socket per worker (scaling/worker_sockets.py).
     command = [
-        str(VENV_BIN / "python"), "-m", "scaling.worker_sockets", "run", "--quiet",
+        *RASA, "run", "--quiet",
         "--model", str(model),
         "--endpoints", str(write_endpoints(conf)),
         "--credentials", str(channel_credentials(conf)),
@@ -381,6 +386,26 @@ def wait_until_healthy(url: str, process: subprocess.Popen, what: str) -> None:
         except OSError:
             time.sleep(0.5)
     raise RuntimeError(f"{what} did not answer {url} within {STARTUP_TIMEOUT_S} s")
+
+
+def wait_for_action_server(conf: dict[str, str], process: subprocess.Popen) -> None:
+    """Until it is healthy; then, with a token, that it refuses a call without one."""
+    wait_until_healthy(f"http://localhost:{conf['ACTION_PORT']}/health", process,
+                       "action server")
+    if conf["ACTION_SERVER_TOKEN"] and not refuses_calls_without_token(conf["ACTION_PORT"]):
+        raise RuntimeError("the action server answers calls without its token: its guard "
+                           "(precheck/action_guard.py, loaded through rasa_sdk_plugins/) "
+                           "is not in place")
+
+
+def refuses_calls_without_token(port: str) -> bool:
+    call = urllib.request.Request(f"http://localhost:{port}/webhook", data=b"{}",
+                                  headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(call, timeout=10):
+            return False
+    except urllib.error.HTTPError as refused:
+        return refused.code == 401
 
 
 def stop(processes: list[subprocess.Popen]) -> None:
@@ -443,8 +468,7 @@ def serve(demo_page: bool) -> int:
     if demo_page:
         processes["demo page"] = start_demo_page(conf)
     try:
-        wait_until_healthy(f"http://localhost:{conf['ACTION_PORT']}/health",
-                           processes["actions"], "action server")
+        wait_for_action_server(conf, processes["actions"])
         wait_until_healthy(f"http://localhost:{conf['RASA_PORT']}/", processes["rasa"],
                            "Rasa server")
         print(describe(conf, time.monotonic() - started, demo_page), flush=True)
@@ -513,10 +537,9 @@ def shell() -> int:
     stop_on_signals()
     actions = start_action_server(conf)
     try:
-        wait_until_healthy(f"http://localhost:{conf['ACTION_PORT']}/health", actions,
-                           "action server")
+        wait_for_action_server(conf, actions)
         # The conversation needs the terminal; only its stderr (warnings) is filtered.
-        conversation = launch([str(VENV_BIN / "rasa"), "shell", "--quiet", "--model",
+        conversation = launch([*RASA, "shell", "--quiet", "--model",
                                str(model), "--endpoints", str(write_endpoints(conf)),
                                "--credentials", str(channel_credentials(conf))], conf,
                               interactive=True)

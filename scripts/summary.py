@@ -1,7 +1,7 @@
 """The therapist's summary of a client's last finished check, from the running assistant.
 
     make summary ID=<conversation id>                    # readable
-    .venv/bin/python scripts/summary.py <id> --json      # structured (JSON)
+    .venv/bin/python -m scripts.summary <id> --json      # structured (JSON)
 
 Reads the conversation over Rasa's HTTP API, which the server enables only when it was
 started with RASA_API_TOKEN (README "Configuration"); give the same token here (env
@@ -20,14 +20,10 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
 
-# The project root on the path (this runs as a script): the summary reuses its rules.
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 from actions.advice import areas_to_adapt
-from actions.safety_rules import ANSWER_FIELDS, ClientReport, evaluate
+from protocol import ANSWER_FIELDS, ClientReport, evaluate
 
 # Events after which no slot from before holds.
 SLOTS_CLEARED = {"restart", "reset_slots"}

@@ -6,18 +6,16 @@ not-sure read as a no is an under-triage risk and must never happen on this set.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
 
 
 @pytest.fixture(scope="module")
 def heldout(trained_model):
-    from evaluate_nlu import evaluate
+    from scripts.evaluate_nlu import evaluate
 
     return evaluate(trained_model)
 
@@ -48,7 +46,7 @@ SYMPTOM_STATEMENTS = {
 
 @pytest.fixture(scope="module")
 def statements(trained_model):
-    from evaluate_nlu import parse_all
+    from scripts.evaluate_nlu import parse_all
 
     return parse_all(trained_model, list(SYMPTOM_STATEMENTS))
 

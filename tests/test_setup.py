@@ -12,11 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from scripts import stack
 from tests.server.conftest import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
-import stack  # noqa: E402  (scripts/ is not a package)
 
 
 def test_a_taken_port_is_named_and_fails():
@@ -25,7 +24,7 @@ def test_a_taken_port_is_named_and_fails():
         busy.listen()
         port = busy.getsockname()[1]
         result = subprocess.run(
-            [sys.executable, "scripts/stack.py", "serve"], cwd=ROOT, capture_output=True,
+            [sys.executable, "-m", "scripts.stack", "serve"], cwd=ROOT, capture_output=True,
             text=True, timeout=60,
             env={**os.environ, "RASA_PORT": str(port), "ACTION_PORT": str(free_port())},
         )
@@ -73,7 +72,7 @@ def test_ctrl_c_stops_both_servers_cleanly(trained_model, tmp_path):
     rasa_port, action_port = free_port(), free_port()
     env = {**os.environ, "RASA_PORT": str(rasa_port), "ACTION_PORT": str(action_port),
            "TRACKER_DB": str(tmp_path / "conversations.db")}
-    process = subprocess.Popen([sys.executable, "scripts/stack.py", "serve"], cwd=ROOT, env=env,
+    process = subprocess.Popen([sys.executable, "-m", "scripts.stack", "serve"], cwd=ROOT, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     output = []
     for line in process.stdout:
@@ -118,7 +117,7 @@ def test_a_second_training_waits_for_the_first(trained_model):
 
     with (ROOT / "models" / ".training.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # as a training in progress holds it
-        waiting = subprocess.Popen([sys.executable, "scripts/stack.py", "model"], cwd=ROOT,
+        waiting = subprocess.Popen([sys.executable, "-m", "scripts.stack", "model"], cwd=ROOT,
                                    stdout=subprocess.PIPE, text=True)
         first_line = waiting.stdout.readline()
         assert "another process is training; waiting" in first_line
@@ -134,14 +133,14 @@ def test_the_servers_output_keeps_log_records_and_drops_library_notices(capsys):
         "2026-11-23 21:25:01.223456: I tensorflow/core/platform/cpu_feature_guard.cc:182]"
         " This TensorFlow binary is optimized\n",
         "To enable the following instructions: AVX2 FMA, in other operations\n",
-        "2026-11-23 21:25:02 WARNING  privacy.action_guard  - ACTION_SERVER_TOKEN is not set\n",
+        "2026-11-23 21:25:02 WARNING  precheck.action_guard  - ACTION_SERVER_TOKEN is not set\n",
         "/x/sanic/app.py:3: DeprecationWarning: old\n",
         "  import distutils\n",
         "2026-11-23 21:25:03.123456: E tensorflow/core/x.cc:1] a real error\n",
         "Traceback (most recent call last):\n",
     ]))
     assert capsys.readouterr().out.splitlines() == [
-        "2026-11-23 21:25:02 WARNING  privacy.action_guard  - ACTION_SERVER_TOKEN is not set",
+        "2026-11-23 21:25:02 WARNING  precheck.action_guard  - ACTION_SERVER_TOKEN is not set",
         "2026-11-23 21:25:03.123456: E tensorflow/core/x.cc:1] a real error",
         "Traceback (most recent call last):",
     ]

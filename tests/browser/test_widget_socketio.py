@@ -1,5 +1,5 @@
 """The chat widget over socket.io (`data-transport="socketio"`), in a real browser, against the
-real assistant's socket.io channel (precheck_channels, python-socketio as locked).
+real assistant's socket.io channel (precheck/channels/socketio.py, python-socketio as locked).
 
 The page is the demo page as `DEMO_TRANSPORT=socketio make run` serves it. Connections are
 dropped with Playwright's WebSocket routing, which passes every frame between the page and the

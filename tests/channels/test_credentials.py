@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from precheck_channels import credentials
+from precheck.channels import credentials
 
-ALWAYS = ["privacy.rest_channel.CheckedRestInput",
-          "precheck_channels.socketio.PersistentSocketIOInput"]
+ALWAYS = ["precheck.channels.rest.CheckedRestInput",
+          "precheck.channels.socketio.PersistentSocketIOInput"]
 WHATSAPP = {"TWILIO_WHATSAPP_NUMBER": "whatsapp:+15550002222", "TWILIO_ACCOUNT_SID": "AC1",
             "TWILIO_AUTH_TOKEN": "secret"}
 
@@ -23,9 +23,9 @@ def test_with_no_settings_only_the_web_channels(tmp_path):
 
 def test_one_app_enabled_by_its_settings(tmp_path):
     channels = written(tmp_path, WHATSAPP)
-    assert list(channels) == [*ALWAYS, "precheck_channels.twilio.TwilioWhatsAppInput"]
+    assert list(channels) == [*ALWAYS, "precheck.channels.twilio.TwilioWhatsAppInput"]
     # Unset optional URLs are left out: the connector then uses the provider's own.
-    assert channels["precheck_channels.twilio.TwilioWhatsAppInput"] == {
+    assert channels["precheck.channels.twilio.TwilioWhatsAppInput"] == {
         "twilio_number": "whatsapp:+15550002222", "account_sid": "AC1", "auth_token": "secret"}
 
 

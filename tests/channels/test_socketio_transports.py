@@ -1,4 +1,4 @@
-"""socket.io's transports follow the Rasa server's worker count (precheck_channels/socketio.py):
+"""socket.io's transports follow the Rasa server's worker count (precheck/channels/socketio.py):
 long-polling sessions cannot be shared by several workers on one port, WebSockets can."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from rasa.core.channels.channel import UserMessage
 
-from precheck_channels.socketio import PersistentSocketIOInput
+from precheck.channels.socketio import PersistentSocketIOInput
 
 
 async def ignore(_: UserMessage) -> None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from precheck_channels.messaging import chosen, numbered
-from precheck_channels.twilio import MAX_BODY, bodies
+from precheck.channels.messaging import chosen, numbered
+from precheck.channels.twilio import MAX_BODY, bodies
 
 YES_NO = [{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"},
           {"title": "Not sure", "payload": "/unsure"}]

@@ -52,7 +52,7 @@ async def test_clients_on_other_channels_get_no_summary_unasked():
 
 def summary_script(assistant, conversation: str, *options: str, token: str | None = None):
     return subprocess.run(
-        [sys.executable, "scripts/summary.py", conversation, "--url", assistant.url,
+        [sys.executable, "-m", "scripts.summary", conversation, "--url", assistant.url,
          "--token", assistant.token if token is None else token, *options],
         cwd=ROOT, capture_output=True, text=True, timeout=120)
 

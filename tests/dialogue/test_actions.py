@@ -5,25 +5,24 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import questions
 from actions.advice import NEXT_STEPS, NO_CHECK_YET, ActionGiveAdvice, ActionShowSummary
 from actions.digressions import ActionExplainQuestion, ActionExplainTerm
 from actions.intake_form import ValidatePrecheckForm
-from actions.safety_rules import RULES_VERSION
+from protocol import RULES_VERSION, questions
 
 NO_RED_FLAGS = {flag: "no" for flag in questions.RED_FLAGS}
 
 
 def answered_until(question):
     """Slots of a client who said "no" to everything asked before `question`."""
-    before = [q for q, _ in questions.INTAKE][: [q for q, _ in questions.INTAKE].index(question)]
+    before = questions.ANSWERS[: questions.ANSWERS.index(question)]
     return {**NO_RED_FLAGS, "red_flag_screen": "no", **dict.fromkeys(before, "no"),
             "requested_slot": question}
 
 
 RETURNING_CLIENT_ALL_WELL = {
     **NO_RED_FLAGS,
-    **{question: "no" for question, _ in questions.INTAKE},
+    **{question: "no" for question in questions.ANSWERS},
     "red_flag_screen": "no",
     "conditions_screen": "no",
     "clinic_phone": "555-0100",
@@ -113,7 +112,10 @@ async def test_an_unclear_answer_is_asked_again_once():
 
 
 async def test_advice_for_a_returning_client_with_nothing_to_report():
-    events, messages = await run(ActionGiveAdvice(), tracker(RETURNING_CLIENT_ALL_WELL))
+    read = {"event": "user", "text": "no", "parse_data": {"intent": {"name": "deny"},
+                                                          "vocabulary_version": "1.0.3"}}
+    events, messages = await run(ActionGiveAdvice(),
+                                 tracker(RETURNING_CLIENT_ALL_WELL, events=[read]))
     assert events[:4] == [
         SlotSet("advice", "proceed_gently"),
         SlotSet("urgent_care", False),
@@ -122,9 +124,10 @@ async def test_advice_for_a_returning_client_with_nothing_to_report():
     ]
     assert events[4]["name"] == "therapist_summary"
     assert "PROCEED GENTLY" in events[4]["value"]
+    assert events[5] == SlotSet("vocabulary_version", "1.0.3")
     assert messages[0]["custom"] == {
         "advice": "proceed_gently", "urgent_care": False, "reasons": [], "unconfirmed": [],
-        "rules_version": RULES_VERSION,
+        "rules_version": RULES_VERSION, "vocabulary_version": "1.0.3",
     }
     assert messages[0]["text"].startswith("You can come for your massage as planned")
     assert messages[1]["text"] == NEXT_STEPS["text"]

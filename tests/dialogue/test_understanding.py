@@ -4,13 +4,13 @@ from pathlib import Path
 
 import pytest
 
-from actions import questions
 from actions.understanding import (
     RECORDED_AS_UNKNOWN,
     UNCLEAR_HINT,
     understand,
     understand_history,
 )
+from protocol import questions
 
 FINDING_SLOTS = {
     "fever": "fever",
@@ -167,8 +167,7 @@ def test_follow_up_questions_only_when_they_matter():
 
 
 def test_every_question_has_words_and_a_reason():
-    asked = {q for q, _ in questions.INTAKE} | set(questions.SCREENS) | {"red_flag_which"}
-    for question in asked:
+    for question in questions.ASKED:
         assert questions.question_message(question)["text"]
         assert questions.why_we_ask(question)
 

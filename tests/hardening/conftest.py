@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 import uuid
 from pathlib import Path
 
 import pytest
 import yaml
 
+from tests.conftest import require_debian_packages
 from tests.server.conftest import ROOT, Assistant, free_port
 
 # The request size limit recommended for the Rasa server (docs/privacy.md): engine.io's and
@@ -22,8 +22,9 @@ REQUEST_MAX_BYTES = 1024 * 1024
 
 @pytest.fixture(scope="session")
 def postgres():
-    sys.path.insert(0, str(ROOT / "scripts"))
-    from cluster import Postgres
+    from scripts.cluster import Postgres
+
+    require_debian_packages("postgresql")
 
     # PostgreSQL runs as the postgres user, who cannot reach pytest's 0700 temporary folders.
     data_dir = Path("/var/tmp") / f"precheck-hardening-{uuid.uuid4().hex[:8]}"
@@ -52,8 +53,7 @@ def private_assistant(tmp_path_factory, trained_model) -> Assistant:
     tracker store that forgets, the strict REST channel), its action server behind the
     token and a request size limit, on free ports: what `make run` runs once its endpoints,
     credentials and environment name them (docs/privacy.md)."""
-    sys.path.insert(0, str(ROOT / "scripts"))
-    import stack
+    from scripts import stack
 
     state = tmp_path_factory.mktemp("private")
     token, action_token = uuid.uuid4().hex, uuid.uuid4().hex
@@ -62,10 +62,10 @@ def private_assistant(tmp_path_factory, trained_model) -> Assistant:
     endpoints = {
         "action_endpoint": {"url": f"http://127.0.0.1:{conf['ACTION_PORT']}/webhook",
                             "token": action_token},
-        "tracker_store": {"type": "privacy.tracker_store.PrivacyTrackerStore",
+        "tracker_store": {"type": "precheck.stores.tracker_store.ClinicTrackerStore",
                           "dialect": "sqlite", "db": str(state / "conversations.db")},
     }
-    credentials = {"privacy.rest_channel.CheckedRestInput": None}
+    credentials = {"precheck.channels.rest.CheckedRestInput": None}
     (state / "endpoints.yml").write_text(yaml.safe_dump(endpoints))
     (state / "credentials.yml").write_text(yaml.safe_dump(credentials))
     log = state / "servers.log"

@@ -1,16 +1,17 @@
 """Only Rasa may call the action server: it listens on loopback and wants the shared token
-(privacy/action_guard.py). Started exactly as `make run` starts it (scripts/stack.py)."""
+(precheck/action_guard.py). Started exactly as `make run` starts it (scripts/stack.py)."""
 
 from __future__ import annotations
 
-import sys
+import shutil
+import subprocess
 import uuid
 from pathlib import Path
 
 import pytest
 import requests
 
-from tests.server.conftest import ROOT, free_port
+from tests.server.conftest import free_port
 
 pytestmark = pytest.mark.server
 
@@ -20,14 +21,13 @@ SYMPTOM = "my left foot has been numb since Sunday"
 
 @pytest.fixture(scope="module")
 def action_server():
-    sys.path.insert(0, str(ROOT / "scripts"))
-    import stack
+    from scripts import stack
 
     port = str(free_port())
     conf = {**stack.settings(), "ACTION_PORT": port, "ACTION_SERVER_TOKEN": TOKEN}
     process = stack.start_action_server(conf)
     try:
-        stack.wait_until_healthy(f"http://localhost:{port}/health", process, "action server")
+        stack.wait_for_action_server(conf, process)
         yield f"http://localhost:{port}"
     finally:
         stack.stop([process])
@@ -88,3 +88,33 @@ def test_a_body_that_is_not_json_gets_400(action_server):
     response = requests.post(f"{action_server}/webhook", params={"token": TOKEN},
                              data=b"\xff not json", timeout=30)
     assert response.status_code == 400
+
+
+def test_an_action_server_whose_guard_cannot_load_does_not_start(tmp_path):
+    """rasa-sdk reads an import error in its plugin package as "no plugins" and would serve
+    every caller: the project's plugin package stops the server instead."""
+    from scripts import stack
+
+    shutil.copytree(stack.ROOT / "rasa_sdk_plugins", tmp_path / "rasa_sdk_plugins")
+    (tmp_path / "actions").mkdir()
+    (tmp_path / "actions" / "__init__.py").write_text("")
+    result = subprocess.run(
+        [str(stack.VENV_BIN / "rasa"), "run", "actions", "--actions", "actions",
+         "--port", str(free_port())],
+        cwd=tmp_path, env={**stack.quiet_env({}), "PYTHONPATH": str(tmp_path)},
+        capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0
+    assert "the action server's guard cannot be loaded" in result.stdout + result.stderr
+
+
+def test_the_launcher_refuses_an_action_server_that_answers_without_the_token():
+    from scripts import stack
+
+    port = str(free_port())
+    conf = {**stack.settings(), "ACTION_PORT": port, "ACTION_SERVER_TOKEN": TOKEN}
+    unguarded = stack.start_action_server({**conf, "ACTION_SERVER_TOKEN": ""})
+    try:
+        with pytest.raises(RuntimeError, match="answers calls without its token"):
+            stack.wait_for_action_server(conf, unguarded)
+    finally:
+        stack.stop([unguarded])

@@ -99,7 +99,7 @@ BODIES = {
 
 @pytest.mark.parametrize("request_", BODIES.values(), ids=BODIES.keys())
 def test_a_malformed_request_gets_a_client_error_not_a_crash(private_assistant, request_):
-    """privacy.rest_channel.CheckedRestInput (Rasa's own REST channel answers 500 to some)."""
+    """precheck.channels.rest.CheckedRestInput (Rasa's own REST channel answers 500 to some)."""
     response = post(private_assistant, **request_)
     assert 400 <= response.status_code < 500, response.text
     assert response.text

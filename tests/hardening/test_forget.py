@@ -16,22 +16,21 @@ from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-from privacy import tracker_store as privacy_store
+from precheck.stores import tracker_store as clinic_store
+from scripts import stack
 
-STORE_TYPE = "privacy.tracker_store.PrivacyTrackerStore"
-# What scripts/stack.py runs the assistant with: the privacy store, reconnecting.
-RUNNING_STORE_TYPE = "scaling.tracker_store.ReconnectingTrackerStore"
+# The one tracker store, as scripts/stack.py writes it (and endpoints.yml names it).
+STORE_TYPE = stack.TRACKER_STORE_TYPE
 DAY = 86400.0
 
 
-def open_store(database: dict, store_type: str = STORE_TYPE,
-               **settings) -> privacy_store.PrivacyTrackerStore:
+def open_store(database: dict, **settings) -> clinic_store.ClinicTrackerStore:
     """The store as Rasa creates it from endpoints.yml (an unknown type would silently give
     an in-memory store, so the type is checked)."""
     config = {**database, **settings}
-    store = TrackerStore.create(EndpointConfig(url=config.pop("url", None), type=store_type,
+    store = TrackerStore.create(EndpointConfig(url=config.pop("url", None), type=STORE_TYPE,
                                                **config), Domain.empty())
-    assert isinstance(store, privacy_store.PrivacyTrackerStore)
+    assert isinstance(store, clinic_store.ClinicTrackerStore)
     return store
 
 
@@ -75,7 +74,7 @@ async def test_a_confirmed_request_deletes_the_whole_conversation(database):
     await save_turn_by_turn(store, client)
     assert stored_events(store, client.sender_id) > 0
 
-    client.update_with_events(turn("yes", privacy_store.FORGET_ACTION), None)
+    client.update_with_events(turn("yes", clinic_store.FORGET_ACTION), None)
     await store.save(client)
 
     assert stored_events(store, client.sender_id) == 0
@@ -90,7 +89,7 @@ async def test_every_session_of_the_conversation_is_deleted(database):
     later = conversation(turn("hi again", "utter_welcome"))
     later.sender_id = client.sender_id  # a new session of the same conversation
     await store.save(later)
-    later.update_with_events(turn("yes", privacy_store.FORGET_ACTION), None)
+    later.update_with_events(turn("yes", clinic_store.FORGET_ACTION), None)
     await store.save(later)
     assert stored_events(store, client.sender_id) == 0
 
@@ -107,7 +106,7 @@ async def test_asking_without_confirming_deletes_nothing(database):
 async def test_the_next_message_starts_a_new_empty_conversation(database):
     store = open_store(database)
     client = conversation(turn("hi", "utter_welcome"),
-                          turn("yes", privacy_store.FORGET_ACTION))
+                          turn("yes", clinic_store.FORGET_ACTION))
     await store.save(client)
     fresh = await store.get_or_create_tracker(client.sender_id)
     assert [e for e in fresh.events if isinstance(e, UserUttered)] == []
@@ -136,7 +135,7 @@ async def test_the_retention_purge_also_runs_while_serving(database, monkeypatch
     old = conversation(turn("hi", "utter_welcome", at=time.time() - 31 * DAY))
     await store.save(old)  # within the purge interval: kept for now
     assert stored_events(store, old.sender_id) > 0
-    monkeypatch.setattr(privacy_store, "PURGE_INTERVAL_S", 0.0)
+    monkeypatch.setattr(clinic_store, "PURGE_INTERVAL_S", 0.0)
     await store.save(conversation(turn("hi", "utter_welcome")))
     assert stored_events(store, old.sender_id) == 0
 
@@ -151,12 +150,12 @@ async def test_retention_zero_keeps_conversations(database):
 
 def test_the_retention_period_comes_from_the_environment(monkeypatch):
     monkeypatch.setenv("RETENTION_DAYS", "7")
-    assert privacy_store.retention_period_days(None) == 7
-    assert privacy_store.retention_period_days("2") == 2
+    assert clinic_store.retention_period_days(None) == 7
+    assert clinic_store.retention_period_days("2") == 2
     monkeypatch.delenv("RETENTION_DAYS")
-    assert privacy_store.retention_period_days(None) == privacy_store.DEFAULT_RETENTION_DAYS
+    assert clinic_store.retention_period_days(None) == clinic_store.DEFAULT_RETENTION_DAYS
     with pytest.raises(ValueError):
-        privacy_store.retention_period_days("-1")
+        clinic_store.retention_period_days("-1")
 
 
 def bytes_on_disk(database_file: str) -> bytes:
@@ -165,18 +164,16 @@ def bytes_on_disk(database_file: str) -> bytes:
     return b"".join(path.read_bytes() for path in sorted(folder.glob("conversations.db*")))
 
 
-@pytest.mark.parametrize("store_type", [STORE_TYPE, RUNNING_STORE_TYPE])
-async def test_a_deleted_conversation_cannot_be_read_back_from_the_sqlite_file(tmp_path,
-                                                                              store_type):
+async def test_a_deleted_conversation_cannot_be_read_back_from_the_sqlite_file(tmp_path):
     # A deleted row's bytes stay in the file's free pages unless SQLite overwrites them.
     database = {"dialect": "sqlite", "db": str(tmp_path / "conversations.db")}
-    store = open_store(database, store_type=store_type)
+    store = open_store(database)
     client = conversation(turn("hi", "utter_welcome"),
                           turn("my left hand went numb on Sunday, marker-5e1f", "precheck_form"))
     await save_turn_by_turn(store, client)
     assert b"marker-5e1f" in bytes_on_disk(database["db"])
 
-    client.update_with_events(turn("yes", privacy_store.FORGET_ACTION), None)
+    client.update_with_events(turn("yes", clinic_store.FORGET_ACTION), None)
     await store.save(client)
 
     assert b"marker-5e1f" not in bytes_on_disk(database["db"])

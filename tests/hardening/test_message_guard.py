@@ -10,7 +10,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from safeguards.message_guard import MessageGuard
+from precheck.nlu.message_guard import MessageGuard
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -67,7 +67,7 @@ def start_assistant(state: Path, extra_env: dict[str, str] | None = None) -> Ass
            **(extra_env or {})}
     log = state / "servers.log"
     with log.open("w") as out:
-        process = subprocess.Popen([sys.executable, "scripts/stack.py", "serve"], cwd=ROOT,
+        process = subprocess.Popen([sys.executable, "-m", "scripts.stack", "serve"], cwd=ROOT,
                                    env=env, stdout=out, stderr=subprocess.STDOUT)
     server = Assistant(f"http://localhost:{rasa_port}", token, action_port, process, log,
                        page_ports)

@@ -1,6 +1,6 @@
 """socket.io with session persistence, against the real server: a client that
 reconnects with its session id continues its conversation (Rasa 3.6.21's own channel
-loses every reply with the installed python-socketio; see precheck_channels)."""
+loses every reply with the installed python-socketio; see precheck/channels/socketio.py)."""
 
 from __future__ import annotations
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import http.client
 import os
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -13,13 +12,12 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from scripts import stack
 from tests.server.conftest import rasa_workers
 
 pytestmark = pytest.mark.server
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
-import stack  # noqa: E402  (scripts/ is not a package)
 
 STAGGER_S = 0.03
 LISTEN, ESTABLISHED = "0A", "01"  # TCP states in /proc/net/tcp

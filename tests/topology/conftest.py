@@ -22,11 +22,11 @@ import pytest
 import requests
 from requests.adapters import HTTPAdapter
 
+from scripts.cluster import Postgres
+from tests.conftest import require_debian_packages
 from tests.server.conftest import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
-from cluster import Postgres  # noqa: E402  (scripts/ is not a package)
 
 # Includes installing the Debian packages and a first training on a fresh machine.
 START_TIMEOUT_S = 1200
@@ -160,6 +160,7 @@ def cluster_folder() -> Path:
 
 @pytest.fixture(scope="package")
 def cluster(trained_model, tmp_path_factory):
+    require_debian_packages("postgresql", "redis-server", "nginx")
     state = cluster_folder()
     ports = {name: free_port() for name in (
         "RASA_PORT", "ACTION_PORT", "POSTGRES_PORT", "REDIS_PORT", "rasa-1", "rasa-2",
@@ -172,7 +173,7 @@ def cluster(trained_model, tmp_path_factory):
            "ACTION_REPLICA_PORTS": f"{ports['actions-1']} {ports['actions-2']}"}
     log = state / "cluster.log"
     with log.open("w") as out:
-        process = subprocess.Popen([sys.executable, "scripts/cluster.py", "up"], cwd=ROOT,
+        process = subprocess.Popen([sys.executable, "-m", "scripts.cluster", "up"], cwd=ROOT,
                                    env=env, stdout=out, stderr=subprocess.STDOUT)
     running = RunningCluster(f"http://127.0.0.1:{ports['RASA_PORT']}", token, state, process,
                              log, Postgres(state / "postgres", ports["POSTGRES_PORT"]), ports,

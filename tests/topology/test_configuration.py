@@ -8,16 +8,16 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from rasa.core.utils import number_of_sanic_workers
 from rasa.shared.core.domain import Domain
 from rasa.shared.utils.common import class_from_module_path
 from rasa.utils.endpoints import read_endpoint_config
 
-from privacy.tracker_store import PrivacyTrackerStore
+from precheck.stores.tracker_store import ClinicTrackerStore
+from scripts import stack
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
-import stack  # noqa: E402  (scripts/ is not a package)
 
 CONFIG_VARIABLES = [
     "ACTION_ENDPOINT_URL", "ACTION_SERVER_TOKEN", "TRACKER_DB", "LOCK_DB", "POSTGRES_HOST",
@@ -41,10 +41,15 @@ def rasa_reads(name: str) -> object:
     return read_endpoint_config(str(stack.write_endpoints(stack.settings())), name)
 
 
-def test_the_tracker_store_is_the_privacy_store_and_can_be_imported():
+def test_the_tracker_store_is_the_projects_one_and_can_be_imported():
     # Rasa would quietly keep conversations in memory if it could not import it.
     store = class_from_module_path(stack.TRACKER_STORE_TYPE)
-    assert issubclass(store, PrivacyTrackerStore)
+    assert store is ClinicTrackerStore
+
+
+def test_rasa_started_by_hand_uses_the_same_tracker_store():
+    by_hand = yaml.safe_load((ROOT / "endpoints.yml").read_text())["tracker_store"]
+    assert by_hand["type"] == stack.TRACKER_STORE_TYPE
 
 
 def test_by_default_sqlite_and_a_worker_per_core_up_to_two(environment):
@@ -112,7 +117,7 @@ def test_rasa_runs_as_many_workers_as_asked_with_the_file_locks(environment):
 
 def test_a_worker_count_that_is_not_a_number_is_refused():
     env = {"SANIC_WORKERS": "two", "PATH": "/usr/bin:/bin"}
-    result = subprocess.run([sys.executable, "scripts/stack.py", "serve"], cwd=ROOT, env=env,
+    result = subprocess.run([sys.executable, "-m", "scripts.stack", "serve"], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=60)
     assert result.returncode != 0
     assert "SANIC_WORKERS must be a whole number, not 'two'" in result.stderr

@@ -1,0 +1,1 @@
+"""Rasa dialogue policies (config.yml `policies:`)."""

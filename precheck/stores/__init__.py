@@ -1,0 +1,1 @@
+"""Rasa tracker and lock stores (endpoints.yml, written by scripts/stack.py)."""

@@ -1,1 +1,0 @@
-"""Input channels of the assistant that need more than Rasa's configuration."""
