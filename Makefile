@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha256sum requirements.lock | cut -c1-16)
 
-.PHONY: run test check shell summary setup model lint generate test-flows lock clean cluster-up cluster-down bench
+.PHONY: run test check eval shell summary setup model lint generate test-flows lock clean cluster-up cluster-down bench
 
 run: setup ## set up, train if needed, serve (REST :5005, demo page :8080) until Ctrl-C
 	@$(PY) -m scripts.stack serve --demo-page
@@ -47,6 +47,11 @@ cluster-down: ## stop what cluster-up started
 
 model: setup ## train only if training data, domain or config changed
 	@$(PY) -m scripts.stack model
+
+# How well the assistant understands clients as they write, on the frozen blind banks
+# (README "Measuring understanding"); e.g. make eval ARGS="--bank 2026-12-02b --part all"
+eval: setup
+	@$(PY) -m bench.understanding $(ARGS)
 
 # Our assistant against Rasa's default bot (bench/README.md); e.g. make bench ARGS=--quick
 bench: setup

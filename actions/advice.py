@@ -44,25 +44,32 @@ class ActionGiveAdvice(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        report = ClientReport.from_slots(tracker.slots)
-        decision = evaluate(report)
-        payload = {**decision.payload(), VERSION_KEY: vocabulary_version(tracker)}
-        summary = therapist_view(decision, report)
-        dispatcher.utter_message(
-            text=client_message(decision, tracker.get_slot("clinic_phone")),
-            json_message=payload,
-        )
-        if tracker.get_latest_input_channel() == THERAPIST_TERMINAL:
-            dispatcher.utter_message(text=f"Summary for the therapist\n{summary}")
-        dispatcher.utter_message(**NEXT_STEPS)
-        return [
-            SlotSet("advice", payload["advice"]),
-            SlotSet("urgent_care", payload["urgent_care"]),
-            SlotSet("advice_reasons", payload["reasons"]),
-            SlotSet("rules_version", payload["rules_version"]),
-            SlotSet("therapist_summary", summary),
-            SlotSet(VERSION_KEY, payload[VERSION_KEY]),
-        ]
+        return advise(dispatcher, tracker, tracker.slots)
+
+
+def advise(dispatcher: CollectingDispatcher, tracker: Tracker,
+           slots: dict[str, Any]) -> list[dict[str, Any]]:
+    """The advice for these answers: the client's message with the contract's payload, the
+    therapist's summary in the terminal, the next steps; and the result slots."""
+    report = ClientReport.from_slots(slots)
+    decision = evaluate(report)
+    payload = {**decision.payload(), VERSION_KEY: vocabulary_version(tracker)}
+    summary = therapist_view(decision, report)
+    dispatcher.utter_message(
+        text=client_message(decision, tracker.get_slot("clinic_phone")),
+        json_message=payload,
+    )
+    if tracker.get_latest_input_channel() == THERAPIST_TERMINAL:
+        dispatcher.utter_message(text=f"Summary for the therapist\n{summary}")
+    dispatcher.utter_message(**NEXT_STEPS)
+    return [
+        SlotSet("advice", payload["advice"]),
+        SlotSet("urgent_care", payload["urgent_care"]),
+        SlotSet("advice_reasons", payload["reasons"]),
+        SlotSet("rules_version", payload["rules_version"]),
+        SlotSet("therapist_summary", summary),
+        SlotSet(VERSION_KEY, payload[VERSION_KEY]),
+    ]
 
 
 class ActionShowSummary(Action):

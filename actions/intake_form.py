@@ -46,7 +46,7 @@ class ValidatePrecheckForm(Action):
     ) -> dict[str, Any] | None:
         question = tracker.get_slot(REQUESTED_SLOT)
         if question is None:  # the form starts: use what the client already said
-            return understanding.understand_history(_session_messages(tracker), finding_slots())
+            return understanding.understand_history(session_messages(tracker), finding_slots())
         if _form_rejected_latest_message(tracker):
             return {}  # back from a digression: nothing new to read, ask again
         turn = understanding.understand(
@@ -69,7 +69,7 @@ def _form_rejected_latest_message(tracker: Tracker) -> bool:
     return False
 
 
-def _session_messages(tracker: Tracker) -> list[dict[str, Any]]:
+def session_messages(tracker: Tracker) -> list[dict[str, Any]]:
     """Parsed client messages since the conversation (or this session) began."""
     messages: list[dict[str, Any]] = []
     for event in tracker.events:

@@ -15,21 +15,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from clinical_nlu import polarity
+from protocol import questions
 from protocol.questions import FREE_TEXT, NO, RED_FLAGS, SCREENS, UNKNOWN, YES
 from protocol.thresholds import FEVER_C, HIGH_FEVER_C
 
 INTENT_ANSWERS = {"affirm": YES, "deny": NO, "unsure": UNKNOWN}
+POLARITY = {"yes": YES, "no": NO, "unsure": UNKNOWN}
 # A yes or no that DIET is not sure of is no answer: asked again, then "unknown".
 # (Gibberish such as "lalala" came out as a 0.63 "deny".)
 ANSWER_CONFIDENCE = 0.8
-# "yes my neuro said it's fine": a clear yes or no word opening a bare answer answers
-# the question, over the intent DIET guessed ("no idea" is no answer, and a "not sure"
-# intent always stays unknown).
-LEADING_WORDS = {
-    **dict.fromkeys(("yes", "yeah", "yep", "yup", "yea", "yeh", "yess", "ya", "y"), YES),
-    **dict.fromkeys(("no", "nope", "nah", "n", "noo"), NO),
-}
-NOT_AN_ANSWER_AFTER = {"idea", "clue", "doubt"}
 # A no must be said, not guessed: DIET has read gibberish ("lalala") as a 0.98 "deny",
 # which would record "no" to a safety question. A "deny" counts only with a word that
 # can carry a no; otherwise the question is asked again, then recorded as "not sure".
@@ -73,12 +68,19 @@ def findings_to_answers(
 ) -> dict[str, Any]:
     """Answers stated in free text, from clinical findings and button entities."""
     answers: dict[str, Any] = {}
+    # "my eye went dark this morning, it's mostly back now": a red flag that came and went
+    # today is still a red flag (a passing stroke sign is the warning).
+    recent = any(e.get("entity") == "onset" and e.get("role") in ("recent", "sudden")
+                 for e in entities)
     for entity in entities:
         kind, value, role = entity.get("entity"), entity.get("value"), entity.get("role")
         if kind == "red_flag" and value in RED_FLAGS:
             answers[value] = YES
         elif kind == "finding" and value in finding_slots:
-            _apply_finding(answers, finding_slots[value], role or "present")
+            slot = finding_slots[value]
+            if role == "historical" and recent and slot in RED_FLAGS:
+                role = "present"
+            _apply_finding(answers, slot, role or "present")
         elif kind == "temperature":
             _apply_temperature(answers, value)
     _apply_onset(answers, entities)
@@ -115,11 +117,12 @@ def _apply_onset(answers: dict[str, Any], entities: Iterable[Mapping[str, Any]])
     """A sensory change said to be recent is new; one felt for years is long-standing."""
     if answers.get("sensory_change") != YES:
         return
-    for entity in entities:
-        if entity.get("entity") == "onset":
-            new = NO if entity.get("role") == "long_standing" else YES
-            answers.setdefault("sensory_change_is_new", new)
-            answers.setdefault("sensory_since", str(entity.get("value")))
+    onsets = [entity for entity in entities if entity.get("entity") == "onset"]
+    if onsets:
+        # "numb since 2015 but worse this week": any recent onset makes it new
+        old = all(entity.get("role") == "long_standing" for entity in onsets)
+        answers.setdefault("sensory_change_is_new", NO if old else YES)
+        answers.setdefault("sensory_since", str(onsets[0].get("value")))
 
 
 def body_parts(entities: Iterable[Mapping[str, Any]]) -> list[str]:
@@ -127,58 +130,137 @@ def body_parts(entities: Iterable[Mapping[str, Any]]) -> list[str]:
 
 
 def answer_to_question(
-    question: str | None, message: Mapping[str, Any], stated: Mapping[str, Any]
+    question: str | None, message: Mapping[str, Any], stated: Mapping[str, Any],
+    finding_slots: Mapping[str, str] | None = None,
 ) -> Any:
     """The answer to the question just asked, or None if the message gave none.
 
-    A message that states something about other questions ("no fever" in reply to the
-    numbness question) is about those: its yes or no does not answer this one, which
-    is asked again. Findings that answer nothing (someone else's, past, what-if) do not
-    count: "no, my sister has flu" is a plain no.
+    In this order: what the findings say about the question's own topic ("no fever");
+    places, or an onset, where the question asks for them; a phrase the catalogue lists
+    for the question ("been going for years"); the topic mentioned only as someone else's
+    or as over ("my sister has flu, I'm fine"), which is a no now; then a yes, no or "not
+    sure" in words. A yes or no said in the same clause as findings about other questions
+    ("yes my foot is numb" to the fever question) is about those, and the question is
+    asked again; said on its own ("no, but my foot is numb") it answers the question.
     """
     if question is None:
         return None
-    if question in stated:
-        return stated[question]
     intent = (message.get("intent") or {}).get("name")
     entities = message.get("entities") or []
+    text = (message.get("text") or "").replace("\u2019", "'")
     if question in FREE_TEXT:
-        return _place_answer(intent, message.get("text") or "", entities)
-    if question == "sensory_change_is_new":
-        onset = [e for e in entities if e.get("entity") == "onset"]
-        if onset:
-            return NO if onset[0].get("role") == "long_standing" else YES
-    if intent == "unsure":
+        return stated.get(question) or _place_answer(intent, text, entities)
+    return _answer(question, message, stated, finding_slots or {})
+
+
+def _answer(question: str, message: Mapping[str, Any], stated: Mapping[str, Any],
+            finding_slots: Mapping[str, str]) -> Any:
+    text = (message.get("text") or "").replace("\u2019", "'")
+    entities = message.get("entities") or []
+    members = SCREENS.get(question, ())
+    if any(stated.get(member) == YES for member in members):
+        return YES  # a red flag named is a yes to the screen, whatever the first word says
+    said = stated.get(question) or questions.statement(question, text)
+    if question == "sensory_change_is_new" and said is None:
+        onsets = [e.get("role") for e in entities if e.get("entity") == "onset"]
+        if onsets:
+            said = NO if all(role == "long_standing" for role in onsets) else YES
+    if said is not None:
+        # Doubt is never a no ("not sure, my foot feels odd but I wouldn't call it numb"),
+        # and words against findings settle nothing safer than "not sure".
+        doubted = said == NO and polarity.reading(text, "presence") in ("unsure", "yes")
+        return UNKNOWN if doubted else said
+    if (message.get("intent") or {}).get("name") == "unsure":
         return UNKNOWN
-    if stated:
+    if _no_longer(question, text, entities, finding_slots):
+        return NO
+    # A screen, or a red flag, is never denied on DIET's guess alone, only in words.
+    answer = yes_no_answer(message, words_only=question in RED_FLAG_QUESTIONS or bool(members))
+    if stated and not members and not _said_on_its_own(text, entities):
         return None
-    return yes_no_answer(message)
+    if answer is None and question == "conditions_screen" and any(m in stated for m in members):
+        # "just the AF, no clots, bones fine": the members it did not settle are asked one
+        # by one (for the red flags, an open screen would read as "not ruled out")
+        return UNKNOWN
+    return answer
 
 
-def yes_no_answer(message: Mapping[str, Any]) -> str | None:
-    """The yes, no or "not sure" a message gives, or None when it gives none clearly."""
+RED_FLAG_QUESTIONS = {"red_flag_screen", *RED_FLAGS}
+# Questions about the past or a doctor's word, where an episode that is over still counts.
+ABOUT_THE_PAST = {"recent_relapse", "relapse_cleared", "heart_cleared", "first_massage"}
+# "yes, back in the spring, it's gone now": over, unless it goes on or came back.
+OVER = re.compile(
+    r"\b(gone now|it'?s gone|all gone|(has |have )?(cleared|cleared up|settled|went away|gone away)"
+    r"|not any ?more|no longer|better now|fine now|got over it|over now|all over|recovered"
+    r"|healed|gone since|years back|(\w+ )?(years|months) ago"
+    r"|back in (the )?(spring|summer|autumn|fall|winter|\d{4}))\b")
+GOES_ON = re.compile(r"\b(still|again|came back|come back|back again|keeps?|on and off|"
+                     r"ongoing|right now|at the moment|currently|these days)\b")
+
+
+def _no_longer(question: str, text: str, entities: list,
+               finding_slots: Mapping[str, str]) -> bool:
+    """The question's topic is over, or is someone else's and the client says no for
+    themselves ("my son's had a cold all week, I'm fine though")."""
+    if question in ABOUT_THE_PAST:
+        return False
+    roles = [e.get("role") for e in entities
+             if e.get("entity") == "finding" and finding_slots.get(e.get("value")) == question]
+    if any(role in ("present", "stable", "hypothetical") for role in roles):
+        return False
+    lowered = text.lower()
+    if OVER.search(lowered) and not GOES_ON.search(lowered):
+        return bool(roles) or polarity.reading(text, "presence") == "yes"
+    others = bool(roles) and all(role == "other_person" for role in roles)
+    return others and (polarity.reading(text, "presence") == "no"
+                       or FIRST_PERSON_NO.search(lowered) is not None)
+
+
+FIRST_PERSON_NO = re.compile(
+    r"\b(i'?m|i am|i'?ve been|i have been) (fine|ok|okay|good|well|stable)\b"
+    r"|\bnot me\b|\bmine'?s fine\b|\bmine is fine\b")
+
+
+def _said_on_its_own(text: str, entities: list) -> bool:
+    """The reply's first clause says yes, no or not sure and names no finding."""
+    end = polarity.first_clause_end(text)
+    return polarity.reading(text[:end], "presence") is not None and not any(
+        e.get("entity") == "finding" and e.get("start", 0) < end for e in entities)
+
+
+def yes_no_answer(message: Mapping[str, Any], words_only: bool = False) -> str | None:
+    """The yes, no or "not sure" a message gives, or None when it gives none clearly:
+    its words first (clinical_nlu.polarity), DIET's intent only where they say nothing
+    (and, with `words_only`, never for a no)."""
     intent = message.get("intent") or {}
     text = (message.get("text") or "").replace("\u2019", "'")
-    answer = leading_answer(text)
-    if answer is None and intent.get("confidence", 1.0) >= ANSWER_CONFIDENCE:
-        answer = INTENT_ANSWERS.get(intent.get("name"))
+    said = None if is_payload(text) else POLARITY.get(polarity.reading(text, "presence"))
+    if said is not None:
+        return said
+    if intent.get("confidence", 1.0) < ANSWER_CONFIDENCE:
+        return None
+    answer = INTENT_ANSWERS.get(intent.get("name"))
     if answer != NO or is_payload(text):
         return answer
-    if DOUBT.search(text):
-        return UNKNOWN
+    # DIET's no: it must be said, in words that can carry a no, without doubt
+    if words_only or DOUBT.search(text):
+        return UNKNOWN if DOUBT.search(text) else None
     return NO if SAYS_NO.search(text) else None
+
+
+def consent_answer(message: Mapping[str, Any]) -> str | None:
+    """Yes, no or "not sure" to "shall we start?": its words first, then DIET's intent."""
+    text = (message.get("text") or "").replace("\u2019", "'")
+    said = None if is_payload(text) else POLARITY.get(polarity.reading(text, "agreement"))
+    intent = message.get("intent") or {}
+    if said is None and intent.get("confidence", 1.0) >= ANSWER_CONFIDENCE:
+        said = INTENT_ANSWERS.get(intent.get("name"))
+    return said
 
 
 def is_payload(text: str) -> bool:
     """A button's payload ("/deny") is a choice the client made, not text DIET guessed."""
     return text.lstrip().startswith("/")
-
-
-def leading_answer(text: str) -> str | None:
-    words = re.findall(r"[a-z']+", text.lower())
-    if not words or (len(words) > 1 and words[1] in NOT_AN_ANSWER_AFTER):
-        return None
-    return LEADING_WORDS.get(words[0])
 
 
 def _place_answer(intent: str | None, text: str, entities: list) -> str:
@@ -224,10 +306,11 @@ def understand(
     if any(entity.get("entity") == TOO_LONG for entity in entities):
         return None
     stated = findings_to_answers(entities, finding_slots)
+    stated.update(follow_up_statements(message.get("text") or "", {**slots, **stated}))
     intent = (message.get("intent") or {}).get("name")
-    if intent in DIGRESSIONS and not stated:
-        return None
-    answer = answer_to_question(question, message, stated)
+    answer = answer_to_question(question, message, stated, finding_slots)
+    if intent in DIGRESSIONS and not stated and answer is None:
+        return None  # "why do you ask?": the rules answer it ("no, he told me to rest" is no)
     if answer is not None:
         stated[question] = answer
     turn = Turn(updates=merge(slots, stated, question))
@@ -248,6 +331,19 @@ def _unclear(turn: Turn, slots: Mapping[str, Any], question: str) -> None:
         turn.messages.append(UNCLEAR_HINT)
 
 
+def follow_up_statements(text: str, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """Follow-ups a reply answers in passing: "drained since Monday, it isn't like my normal
+    MS tiredness" says the tiredness is unusual before that is asked."""
+    return {question: said for question in questions.STATED_FOLLOW_UPS
+            if _asked_after(question, answers)
+            and (said := questions.statement(question, text.replace("\u2019", "'"))) is not None}
+
+
+def _asked_after(question: str, answers: Mapping[str, Any]) -> bool:
+    condition = questions.QUESTIONS[question].get("asked_if") or {}
+    return all(answers.get(earlier) == answer for earlier, answer in condition.items())
+
+
 def understand_history(
     messages: Iterable[Mapping[str, Any]], finding_slots: Mapping[str, str]
 ) -> dict[str, Any]:
@@ -255,6 +351,7 @@ def understand_history(
     answers: dict[str, Any] = {}
     for message in messages:
         stated = findings_to_answers(message.get("entities") or [], finding_slots)
+        stated.update(follow_up_statements(message.get("text") or "", {**answers, **stated}))
         answers.update(merge(answers, stated, None))
     return answers
 

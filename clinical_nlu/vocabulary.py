@@ -69,6 +69,9 @@ def _check(data: Any, path: str) -> None:
                 _check_strings(group, f"{fid}.near", path)
         if "if_sudden" in spec and spec["if_sudden"] not in findings:
             raise VocabularyError(f"{path}: {fid}.if_sudden names an unknown finding")
+    for kind, readings in data.get("answers", {}).items():
+        for answer in ("yes", "no", "unsure"):
+            _check_strings(readings.get(answer), f"answers.{kind}.{answer}", path)
     categories = data["context"]["categories"]
     unknown = set(data["context"]["priority"]) ^ set(categories)
     if unknown or not set(categories) <= set(CONTEXTS):

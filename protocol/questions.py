@@ -8,6 +8,8 @@ after the answer it depends on, a screen only while one of its members is still 
 
 from __future__ import annotations
 
+import re
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +35,9 @@ ASKED = tuple(name for name, q in QUESTIONS.items() if q["kind"] != "answer")
 SCREENS = {name: tuple(q["members"]) for name, q in QUESTIONS.items() if q["kind"] == "screen"}
 RED_FLAGS = SCREENS["red_flag_screen"]
 CONDITIONS = SCREENS["conditions_screen"]
+# Follow-ups whose answer a reply can state in passing, in the catalogue's words (`says`).
+STATED_FOLLOW_UPS = tuple(name for name, q in QUESTIONS.items()
+                          if q.get("asked_if") and q.get("says"))
 # Answers that are places on the body, not yes/no.
 FREE_TEXT = frozenset(name for name, q in QUESTIONS.items() if q["kind"] == "places")
 
@@ -66,6 +71,25 @@ def question_message(question: str) -> dict[str, Any]:
     entry = QUESTIONS[question]
     buttons = CATALOGUE["button_sets"][entry["buttons"]] if entry["buttons"] else []
     return {"text": entry["ask"], "buttons": buttons}
+
+
+def statement(question: str, text: str) -> str | None:
+    """The answer a reply states in words the question lists (`says`), or None.
+
+    A phrase inside a longer phrase of the other answer does not count ("new" in "nothing
+    new"); when a yes and a no phrase both stand, the reply says neither."""
+    found = [(m.start(), m.end(), answer) for answer, patterns in _says(question).items()
+             for pattern in patterns for m in pattern.finditer(text.lower())]
+    standing = {answer for start, end, answer in found
+                if not any(s <= start and end <= e and (e - s) > (end - start) and a != answer
+                           for s, e, a in found)}
+    return standing.pop() if len(standing) == 1 else None
+
+
+@cache
+def _says(question: str) -> dict[str, list[re.Pattern]]:
+    says = QUESTIONS[question].get("says") or {}
+    return {answer: [re.compile(p) for p in patterns] for answer, patterns in says.items()}
 
 
 def why_we_ask(question: str) -> str:

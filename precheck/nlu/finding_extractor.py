@@ -14,6 +14,7 @@ no entities.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import shutil
 from pathlib import Path
@@ -68,6 +69,14 @@ class ClinicalFindingExtractor(GraphComponent, EntityExtractorMixin):
             extractor = cls(directory / STORED_NAME, model_storage, resource)
             extractor.pipeline()  # built while the stored file is there
         return extractor
+
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
+        """The vocabulary's content: Rasa's training cache would otherwise keep a model's
+        stored vocabulary after the file changed (config and training data unchanged)."""
+        source = Path({**cls.get_default_config(), **config}["vocabulary"]
+                      or vocabulary.DEFAULT_PATH)
+        return hashlib.sha256(source.read_bytes()).hexdigest()
 
     def __init__(self, source: Path, model_storage: ModelStorage | None = None,
                  resource: Resource | None = None) -> None:

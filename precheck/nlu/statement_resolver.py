@@ -7,7 +7,9 @@ as a goodbye (which would end the check) and "my vision isn't blurry" as a state
 finding contexts are deterministic and reviewable, so they decide between these readings:
 
 - a message that states a current or long-standing finding is a statement (`inform`);
-- a message whose findings are all denied is a no (`deny`).
+- a message whose findings are all denied is a no (`deny`);
+- a message with no finding, which DIET could not read or read as a statement, is a yes,
+  a no or a "not sure" when its words say so ("OK, agree": `affirm`).
 
 Only statement-like intents, and guesses DIET is unsure of, are replaced. Questions and
 requests ("why do you ask about numbness?") keep DIET's intent, and so do "not sure" answers
@@ -28,12 +30,18 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from clinical_nlu import polarity
+
 STATED = {"present", "stable"}
 STATEMENT_LIKE = {
     "affirm", "deny", "inform", "greet", "thank", "goodbye", "out_of_scope", "ask_term",
 }
 # Below this, DIET's guess would end in "please rephrase" (FallbackClassifier's threshold).
 UNSURE_GUESS = 0.45
+# DIET's readings that say no yes or no: the words may (clinical_nlu/polarity.py).
+UNREAD = {None, "out_of_scope", "inform"}
+UNCERTAIN = {"unsure"}
+AGREEMENT = {"yes": "affirm", "no": "deny", "unsure": "unsure"}
 OPENS_WITH_YES = re.compile(r"^\W*(yes|yeah|yep|yup|yea|yeh|ya)\b", re.IGNORECASE)
 
 
@@ -62,15 +70,22 @@ class SymptomStatementResolver(GraphComponent):
 def resolve(intent: str | None, text: str, entities: list[dict[str, Any]]) -> str | None:
     """The intent the findings settle, or None when they settle nothing. `intent` is DIET's
     guess, None when it had none it was sure enough of."""
-    if intent is not None and intent not in STATEMENT_LIKE:
+    if intent is not None and intent not in STATEMENT_LIKE | UNCERTAIN:
         return None
     if intent == "affirm" and OPENS_WITH_YES.match(text):
         return None
     contexts = [e.get("role") for e in entities if e.get("entity") == "finding"]
+    if intent in UNCERTAIN:
+        # "k", "yes go": DIET read a doubt where the words say yes or no
+        said = None if contexts else polarity.reading(text, "agreement")
+        return AGREEMENT[said] if said in ("yes", "no") else None
     if any(context in STATED for context in contexts):
         return "inform"
     if contexts and all(context == "negated" for context in contexts):
         return "deny"
+    if not contexts and intent in UNREAD:
+        # "OK, agree", "sure why not": a plain yes or no in words, where DIET read none
+        return AGREEMENT.get(polarity.reading(text, "agreement"))
     return None
 
 

@@ -18,6 +18,7 @@ FINDING_SLOTS = {
     "infection": "infection_signs",
     "chest_pain": "chest_pain_or_breathlessness",
     "fatigue": "fatigue_today",
+    "sudden_vision_loss": "sudden_vision_loss",
 }
 ALL_RED_FLAGS_NO = {flag: "no" for flag in questions.RED_FLAGS}
 
@@ -51,11 +52,37 @@ def test_several_facts_in_one_message_answer_several_questions():
     assert turn.messages == []  # not unclear: the open question is simply asked again
 
 
-@pytest.mark.parametrize("role", ["historical", "other_person", "hypothetical"])
-def test_past_other_people_and_what_ifs_answer_nothing(role):
-    turn = understand(message("inform", entities=[finding("fever", role)]),
+def test_a_what_if_answers_nothing():
+    turn = understand(message("inform", entities=[finding("fever", "hypothetical")]),
                       ALL_RED_FLAGS_NO, "fever", FINDING_SLOTS)
     assert "fever" not in turn.updates
+
+
+@pytest.mark.parametrize("role, text", [
+    ("historical", "I had a fever last month, it's gone now"),
+    ("other_person", "my son's had a fever all week, I'm fine though"),
+])
+def test_the_topic_only_as_over_or_someone_elses_is_a_no_now(role, text):
+    """Not a fever now (the spec: "Not P3: an illness in the past that is over, or a family
+    member's illness")."""
+    turn = understand(message("inform", text, [finding("fever", role)]),
+                      ALL_RED_FLAGS_NO, "fever", FINDING_SLOTS)
+    assert turn.updates.get("fever") == "no"
+
+
+@pytest.mark.parametrize("text", ["my son's had a fever all week",
+                                  "my daughter has a fever, she's in bed"])
+def test_someone_elses_illness_alone_says_nothing_of_the_client(text):
+    """A carer may be typing for the client: without a no for themselves, ask again."""
+    turn = understand(message("inform", text, [finding("fever", "other_person")]),
+                      ALL_RED_FLAGS_NO, "fever", FINDING_SLOTS)
+    assert "fever" not in turn.updates
+
+
+def test_yes_back_in_the_spring_gone_now_is_a_no_to_a_right_now_question():
+    turn = understand(message("affirm", "yes, back in the spring, it's gone now"),
+                      ALL_RED_FLAGS_NO, "active_flare_up", FINDING_SLOTS)
+    assert turn.updates.get("active_flare_up") == "no"
 
 
 def test_a_no_to_the_question_after_someone_elses_illness_is_a_no():
@@ -181,8 +208,8 @@ def test_terms_are_explained(text):
     ("yes my neuro said it's fine", "yes"),
     ("Yes, about three weeks ago", "yes"),
     ("nope, my sister has it", "no"),
-    ("no idea", None),
-    ("nothing like that", None),
+    ("no idea", "unknown"),
+    ("nothing like that", "no"),
     ("yesterday it was", None),
 ])
 def test_a_leading_yes_or_no_answers_when_the_intent_does_not(text, answer):
@@ -278,3 +305,12 @@ def test_an_explicit_no_needs_no_confidence():
     turn = understand(message("deny", "no", confidence=0.5), ALL_RED_FLAGS_NO, "fever",
                       FINDING_SLOTS)
     assert turn.updates == {"fever": "no"}
+
+
+def test_a_red_flag_that_came_and_went_today_is_a_red_flag():
+    entities = [finding("sudden_vision_loss", "historical"),
+                {"entity": "onset", "value": "this morning", "role": "recent"}]
+    turn = understand(message("deny", "no... my right eye went dark this morning, it's back now",
+                              entities), {}, "red_flag_screen", FINDING_SLOTS)
+    assert turn.updates["sudden_vision_loss"] == "yes"
+    assert turn.updates["red_flag_screen"] == "yes"

@@ -93,3 +93,12 @@ def test_training_puts_the_vocabulary_in_the_model_and_loading_reads_it_from_the
     assert message.get(VERSION_KEY) == "9.9.9-test"
     assert {(e["value"], e.get("role")) for e in message.get(ENTITIES)
             if e["entity"] == "finding"} == {("fever", "negated"), ("numbness", "present")}
+
+
+def test_a_changed_vocabulary_changes_the_components_fingerprint(tmp_path):
+    """Rasa reuses a trained component from its cache when its fingerprint is unchanged."""
+    changed = tmp_path / "vocabulary.yml"
+    changed.write_text(vocabulary.DEFAULT_PATH.read_text() + "\n# one more line\n")
+    default = ClinicalFindingExtractor.fingerprint_addon({})
+    assert default == ClinicalFindingExtractor.fingerprint_addon({"vocabulary": None})
+    assert ClinicalFindingExtractor.fingerprint_addon({"vocabulary": str(changed)}) != default

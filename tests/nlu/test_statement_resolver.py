@@ -83,3 +83,16 @@ def test_process_leaves_a_message_without_findings_untouched():
     component.process([message])
     assert message.get(INTENT) == ranking[0]
     assert message.get(INTENT_RANKING_KEY) == ranking
+
+
+@pytest.mark.parametrize(("intent", "text", "expected"), [
+    (None, "OK, agree", "affirm"),          # DIET had no guess: consent was lost
+    ("out_of_scope", "sure why not", "affirm"),
+    ("unsure", "k", "affirm"),
+    ("greet", "start", None),              # a greeting starts the check as it is
+    (None, "no thanks", "deny"),
+    ("unsure", "not sure", None),           # a doubt stays a doubt
+    ("greet", "hello", None),
+])
+def test_a_plain_yes_or_no_in_words_settles_what_diet_could_not_read(intent, text, expected):
+    assert resolve(intent, text, []) == expected

@@ -15,7 +15,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from precheck.policies.fail_safe import FailSafePolicy
 
-WATCHED = ["precheck_form", "action_give_advice", "action_show_summary"]
+WATCHED = ["precheck_form", "action_give_advice", "action_show_summary", "action_decline"]
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN = Domain.load(str(ROOT / "domain"))
 

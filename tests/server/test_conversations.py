@@ -1,9 +1,10 @@
 """Client conversations from tests/conversations/*.yml against the real server.
 
 Each file lists conversations a client could have, in their own words. The driver
-says the opening messages, consents, then answers each question the assistant asks
-from `answers` (by question; "no" when not listed), until the advice arrives, and
-checks its payload. An outcome less cautious than expected is an under-triage.
+says the opening messages, consents (`consent`, "yes" unless given) and anything more
+(`says`), then answers each question the assistant asks from `answers` (by question; "no"
+when not listed), until the advice arrives, and checks its payload. An outcome less
+cautious than expected is an under-triage.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ def have_conversation(assistant, conversation: dict) -> tuple[dict, list[str]]:
     for text in [*conversation.get("opening", ["hi"]), conversation.get("consent", "yes"),
                  *conversation.get("says", [])]:
         replies = assistant.say(sender, text)
+        if advice_in(replies) is not None:  # an urgent sign is answered at once
+            return advice_in(replies), []
     answers = {q: a if isinstance(a, list) else [a]
                for q, a in conversation.get("answers", {}).items()}
     asked: list[str] = []

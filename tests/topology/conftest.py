@@ -136,14 +136,17 @@ class RunningCluster:
         return self.servers()[name]["pid"] != old_pid
 
     def wait_until_restarted(self, name: str, old_pid: int) -> None:
-        """Until the cluster has restarted the replica and it answers again."""
+        """Until the cluster has restarted the replica and it answers again, also through
+        nginx (which keeps a replica that failed out of use for its fail_timeout, 2 s)."""
         deadline = time.monotonic() + RESTART_TIMEOUT_S
         while time.monotonic() < deadline:
             server = self.servers()[name]
             path = "/health" if name.startswith("actions") else "/"
+            front = self.ports["ACTION_PORT" if name.startswith("actions") else "RASA_PORT"]
             try:
-                if server["pid"] != old_pid and requests.get(
-                        f"http://127.0.0.1:{server['port']}{path}", timeout=2).ok:
+                if server["pid"] != old_pid and all(
+                        requests.get(f"http://127.0.0.1:{port}{path}", timeout=2).ok
+                        for port in (server["port"], front)):
                     return
             except requests.ConnectionError:
                 pass

@@ -1,0 +1,2 @@
+"""Measuring how well the assistant understands clients: the frozen blind banks and the
+simulated client (`make eval`)."""

@@ -1,0 +1,47 @@
+"""Yes, no and "not sure" in the words of a reply (clinical_nlu/polarity.py)."""
+
+import pytest
+
+from clinical_nlu.polarity import reading
+from protocol.questions import statement
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("yep", "yes"), ("ye a bit, esp when im tired", "yes"), ("kinda", "yes"),
+    ("nah", "no"), ("Neg.", "no"), ("nope, no chest pain, no headache", "no"),
+    ("no, but my foot is numb", "no"), ("i'm fine", "no"), ("none of them", "no"),
+    ("idk", "unsure"), ("no idea", "unsure"), ("not really, maybe once", "unsure"),
+    ("probably not", "unsure"),
+    # a one-word no inside a sentence is no answer; nor are a yes and a no together
+    ("headache very strong like never before", None), ("no yes", None),
+    ("my sister has the flu", None),
+])
+def test_presence(text, expected):
+    assert reading(text, "presence") == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("OK, agree", "yes"), ("sure why not", "yes"), ("k", "yes"), ("go ahead", "yes"),
+    ("no thanks", "no"), ("not now", "no"), ("how long does it take?", "unsure"),
+])
+def test_agreement(text, expected):
+    assert reading(text, "agreement") == expected
+
+
+@pytest.mark.parametrize(("question", "text", "expected"), [
+    ("first_massage", "been going to massage for years", "no"),
+    ("first_massage", "this would be my very first one", "yes"),
+    ("first_massage", "never had one", "yes"),
+    ("sensory_change_is_new", "same as always", "no"),
+    ("sensory_change_is_new", "it's been like that since 2015", "no"),
+    ("sensory_change_is_new", "nothing new", "no"),
+    ("new_or_worsening_symptoms", "everything's normal", "no"),
+    ("fatigue_unusual", "it isn't like my normal MS tiredness", "yes"),
+    ("fatigue_unusual", "just my usual ms tiredness", "no"),
+    ("relapse_cleared", "not yet, I haven't talked to my doctor about massage", "no"),
+    ("relapse_cleared", "no, he told me to take it easy for now", "no"),
+    ("heart_cleared", "my cardiologist gave me the all clear", "yes"),
+    ("first_massage", "first time with you, had loads before", None),  # both: ask again
+])
+def test_statements_answer_without_yes_or_no(question, text, expected):
+    assert statement(question, text) == expected
