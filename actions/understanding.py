@@ -1,11 +1,11 @@
 """Turns what the client wrote into answers to the check's questions.
 
-Two sources, both produced by NLU before the action runs: the intent (a yes, a no
-or a "not sure" to the question just asked) and the clinical findings
-(clinical_nlu: "no fever but my left foot has been numb since Sunday" answers
-three questions at once). Findings about the past, about someone else or about a
-"what if" never answer anything; a symptom reported as present may upgrade an
-earlier "no" at any time, while a "no" only fills a question not yet answered.
+What NLU produced before the action runs: the clinical findings (clinical_nlu: "no fever
+but my left foot has been numb since Sunday" answers three questions at once), the words
+(clinical_nlu.polarity, and the catalogue's phrases per question), and DIET's intent,
+which only speaks where the words and findings say nothing. A symptom reported as present
+may upgrade an earlier "no" at any time, while a "no" only fills a question not yet
+answered.
 """
 
 from __future__ import annotations
@@ -135,13 +135,14 @@ def answer_to_question(
 ) -> Any:
     """The answer to the question just asked, or None if the message gave none.
 
-    In this order: what the findings say about the question's own topic ("no fever");
-    places, or an onset, where the question asks for them; a phrase the catalogue lists
-    for the question ("been going for years"); the topic mentioned only as someone else's
-    or as over ("my sister has flu, I'm fine"), which is a no now; then a yes, no or "not
-    sure" in words. A yes or no said in the same clause as findings about other questions
-    ("yes my foot is numb" to the fever question) is about those, and the question is
-    asked again; said on its own ("no, but my foot is numb") it answers the question.
+    In this order: places where the question asks for them; a red flag named, for a
+    screen; what the findings say about the question's own topic ("no fever"), a phrase
+    the catalogue lists for it ("been going for years") or, for "is it new?", an onset (a
+    no with doubt or a yes in the words is "not sure"); the topic as over or as someone
+    else's ("my son's had a cold, I'm fine"), a no now; then a yes, no or "not sure" in
+    words. A yes or no said in the same clause as findings about other questions ("yes my
+    foot is numb" to the fever question) is about those, and the question is asked again;
+    said on its own ("no, but my foot is numb") it answers the question.
     """
     if question is None:
         return None
@@ -150,13 +151,6 @@ def answer_to_question(
     text = (message.get("text") or "").replace("\u2019", "'")
     if question in FREE_TEXT:
         return stated.get(question) or _place_answer(intent, text, entities)
-    return _answer(question, message, stated, finding_slots or {})
-
-
-def _answer(question: str, message: Mapping[str, Any], stated: Mapping[str, Any],
-            finding_slots: Mapping[str, str]) -> Any:
-    text = (message.get("text") or "").replace("\u2019", "'")
-    entities = message.get("entities") or []
     members = SCREENS.get(question, ())
     if any(stated.get(member) == YES for member in members):
         return YES  # a red flag named is a yes to the screen, whatever the first word says
@@ -170,9 +164,9 @@ def _answer(question: str, message: Mapping[str, Any], stated: Mapping[str, Any]
         # and words against findings settle nothing safer than "not sure".
         doubted = said == NO and polarity.reading(text, "presence") in ("unsure", "yes")
         return UNKNOWN if doubted else said
-    if (message.get("intent") or {}).get("name") == "unsure":
+    if intent == "unsure":
         return UNKNOWN
-    if _no_longer(question, text, entities, finding_slots):
+    if _no_longer(question, text, entities, finding_slots or {}):
         return NO
     # A screen, or a red flag, is never denied on DIET's guess alone, only in words.
     answer = yes_no_answer(message, words_only=question in RED_FLAG_QUESTIONS or bool(members))
@@ -243,19 +237,11 @@ def yes_no_answer(message: Mapping[str, Any], words_only: bool = False) -> str |
     if answer != NO or is_payload(text):
         return answer
     # DIET's no: it must be said, in words that can carry a no, without doubt
-    if words_only or DOUBT.search(text):
-        return UNKNOWN if DOUBT.search(text) else None
+    if DOUBT.search(text):
+        return UNKNOWN
+    if words_only:
+        return None
     return NO if SAYS_NO.search(text) else None
-
-
-def consent_answer(message: Mapping[str, Any]) -> str | None:
-    """Yes, no or "not sure" to "shall we start?": its words first, then DIET's intent."""
-    text = (message.get("text") or "").replace("\u2019", "'")
-    said = None if is_payload(text) else POLARITY.get(polarity.reading(text, "agreement"))
-    intent = message.get("intent") or {}
-    if said is None and intent.get("confidence", 1.0) >= ANSWER_CONFIDENCE:
-        said = INTENT_ANSWERS.get(intent.get("name"))
-    return said
 
 
 def is_payload(text: str) -> bool:

@@ -74,9 +74,9 @@ def _screen_reading(updates: dict[str, Any], screen: str) -> str | None:
 
 
 def consent_reading(message: dict[str, Any]) -> dict[str, Any]:
-    reading = understanding.consent_answer(message) if hasattr(
-        understanding, "consent_answer") else CONSENT.get((message.get("intent") or {}).get("name"))
-    return {"consent": reading}
+    """As the dialogue rules read "shall we start?": by the intent NLU settled (DIET, then
+    the statement resolver's reading of the words)."""
+    return {"consent": CONSENT.get((message.get("intent") or {}).get("name"))}
 
 
 def _score(item: dict[str, Any], got: dict[str, Any], digression: bool = False,
