@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from clinical_nlu.vocabulary import VERSION_KEY
@@ -70,6 +70,21 @@ def advise(dispatcher: CollectingDispatcher, tracker: Tracker,
         SlotSet("therapist_summary", summary),
         SlotSet(VERSION_KEY, payload[VERSION_KEY]),
     ]
+
+
+class ActionStopCheck(Action):
+    """A client who confirms they want to stop mid-check: the advice their answers so far
+    allow, where what was not asked counts as not confirmed (an interrupted check is never a
+    go-ahead), and the check ends."""
+
+    def name(self) -> str:
+        return "action_stop_check"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        return [ActiveLoop(None), SlotSet("requested_slot", None),
+                *advise(dispatcher, tracker, tracker.slots)]
 
 
 class ActionShowSummary(Action):

@@ -50,7 +50,8 @@ class ValidatePrecheckForm(Action):
         if _form_rejected_latest_message(tracker):
             return {}  # back from a digression: nothing new to read, ask again
         turn = understanding.understand(
-            tracker.latest_message, tracker.slots, question, finding_slots()
+            tracker.latest_message, tracker.slots, question, finding_slots(),
+            turns=replies_while_open(tracker.events, question),
         )
         if turn is None:
             return None
@@ -67,6 +68,20 @@ def _form_rejected_latest_message(tracker: Tracker) -> bool:
         if event.get("event") == "action_execution_rejected":
             return True
     return False
+
+
+def replies_while_open(events: list[dict[str, Any]], question: str) -> int:
+    """How many client messages have come since `question` was first asked (this one
+    included); the form sets `requested_slot` again each time it asks it again."""
+    replies = seen = 0
+    for event in reversed(events):
+        if event.get("event") == "user":
+            seen += 1
+        elif event.get("event") == "slot" and event.get("name") == REQUESTED_SLOT:
+            if event.get("value") != question:
+                break
+            replies = seen
+    return replies
 
 
 def session_messages(tracker: Tracker) -> list[dict[str, Any]]:

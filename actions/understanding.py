@@ -17,7 +17,7 @@ from typing import Any
 
 from clinical_nlu import polarity
 from protocol import questions
-from protocol.questions import FREE_TEXT, NO, RED_FLAGS, SCREENS, UNKNOWN, YES
+from protocol.questions import FREE_TEXT, NO, QUESTIONS, RED_FLAGS, SCREENS, UNKNOWN, YES
 from protocol.thresholds import FEVER_C, HIGH_FEVER_C
 
 INTENT_ANSWERS = {"affirm": YES, "deny": NO, "unsure": UNKNOWN}
@@ -50,6 +50,11 @@ DIGRESSIONS = {"ask_why", "ask_term", "request_human", "start_over", "goodbye", 
 TOO_LONG = "message_too_long"
 
 MAX_FREE_TEXT = 200
+# Every question is settled within this many client replies, digressions included: on the
+# last, a reply that answers nothing is recorded "not sure" (no dead end, and fail closed).
+MAX_TURNS = 3
+# What the rules still answer on the last turn: leaving, a person, starting again, privacy.
+ALWAYS_ANSWERED = {"request_human", "start_over", "goodbye", "delete_my_data"}
 
 UNCLEAR_HINT = "Sorry, I didn't catch that. You can tap a button, or answer yes, no or not sure."
 RECORDED_AS_UNKNOWN = "Thanks. I'll note that as \"not sure\"."
@@ -64,9 +69,9 @@ class Turn:
 
 
 def findings_to_answers(
-    entities: Iterable[Mapping[str, Any]], finding_slots: Mapping[str, str]
+    entities: Iterable[Mapping[str, Any]], finding_slots: Mapping[str, str], text: str = ""
 ) -> dict[str, Any]:
-    """Answers stated in free text, from clinical findings and button entities."""
+    """Answers stated in free text (`text`), from clinical findings and button entities."""
     answers: dict[str, Any] = {}
     # "my eye went dark this morning, it's mostly back now": a red flag that came and went
     # today is still a red flag (a passing stroke sign is the warning).
@@ -84,9 +89,18 @@ def findings_to_answers(
         elif kind == "temperature":
             _apply_temperature(answers, value)
     _apply_onset(answers, entities)
-    if answers.get("sensory_change") == YES and body_parts(entities):
-        answers.setdefault("sensory_areas", ", ".join(body_parts(entities)))
+    places_in_passing(answers, entities, text)
     return answers
+
+
+def places_in_passing(answers: dict[str, Any], entities: Iterable[Mapping[str, Any]],
+                      text: str) -> None:
+    """"yes, one on my tailbone": the places a yes names answer its "where?" follow-up."""
+    named = body_parts(entities, text)
+    for question in FREE_TEXT if named else ():
+        condition = QUESTIONS[question].get("asked_if") or {}
+        if condition and all(answers.get(q) == a for q, a in condition.items()):
+            answers.setdefault(question, ", ".join(named))
 
 
 def _apply_finding(answers: dict[str, Any], slot: str, context: str) -> None:
@@ -125,8 +139,17 @@ def _apply_onset(answers: dict[str, Any], entities: Iterable[Mapping[str, Any]])
         answers.setdefault("sensory_since", str(onsets[0].get("value")))
 
 
-def body_parts(entities: Iterable[Mapping[str, Any]]) -> list[str]:
-    return [str(e["value"]) for e in entities if e.get("entity") == "body_part"]
+def body_parts(entities: Iterable[Mapping[str, Any]], text: str) -> list[str]:
+    """The places named, in the client's own words ("left heel", "tailbone"), for the
+    therapist; each once."""
+    named = [_words_at(text, e) or str(e["value"])
+             for e in entities if e.get("entity") == "body_part"]
+    return list(dict.fromkeys(named))
+
+
+def _words_at(text: str, entity: Mapping[str, Any]) -> str:
+    start, end = entity.get("start"), entity.get("end")
+    return " ".join(text[start:end].lower().split()) if start is not None and end else ""
 
 
 def answer_to_question(
@@ -148,13 +171,16 @@ def answer_to_question(
         return None
     intent = (message.get("intent") or {}).get("name")
     entities = message.get("entities") or []
-    text = (message.get("text") or "").replace("\u2019", "'")
+    text = words_read(message)
     if question in FREE_TEXT:
-        return stated.get(question) or _place_answer(intent, text, entities)
+        return stated.get(question) or _place_answer(intent, message, entities)
     members = SCREENS.get(question, ())
     if any(stated.get(member) == YES for member in members):
         return YES  # a red flag named is a yes to the screen, whatever the first word says
-    said = stated.get(question) or questions.statement(question, text)
+    if _over_since(question, text, entities, finding_slots or {}):
+        return NO
+    said = (stated.get(question) or questions.statement(question, text)
+            or _about(question, entities))
     if question == "sensory_change_is_new" and said is None:
         onsets = [e.get("role") for e in entities if e.get("entity") == "onset"]
         if onsets:
@@ -164,8 +190,8 @@ def answer_to_question(
         # and words against findings settle nothing safer than "not sure".
         doubted = said == NO and polarity.reading(text, "presence") in ("unsure", "yes")
         return UNKNOWN if doubted else said
-    if intent == "unsure":
-        return UNKNOWN
+    if intent == "unsure" and polarity.reading(text, "presence") != YES:
+        return UNKNOWN  # DIET's doubt, unless the words say yes ("kinda"); never a no
     if _no_longer(question, text, entities, finding_slots or {}):
         return NO
     # A screen, or a red flag, is never denied on DIET's guess alone, only in words.
@@ -179,6 +205,17 @@ def answer_to_question(
     return answer
 
 
+def _about(question: str, entities: list) -> str | None:
+    """What the findings the question is `about` (questions.yml) say: present is a yes,
+    denied a no (both: neither)."""
+    about = QUESTIONS[question].get("about") or ()
+    roles = {e.get("role") for e in entities
+             if e.get("entity") == "finding" and e.get("value") in about}
+    said = {YES if role in ("present", "stable") else NO for role in roles
+            if role in ("present", "stable", "negated")}
+    return said.pop() if len(said) == 1 else None
+
+
 RED_FLAG_QUESTIONS = {"red_flag_screen", *RED_FLAGS}
 # Questions about the past or a doctor's word, where an episode that is over still counts.
 ABOUT_THE_PAST = {"recent_relapse", "relapse_cleared", "heart_cleared", "first_massage"}
@@ -188,8 +225,27 @@ OVER = re.compile(
     r"|not any ?more|no longer|better now|fine now|got over it|over now|all over|recovered"
     r"|healed|gone since|years back|(\w+ )?(years|months) ago"
     r"|back in (the )?(spring|summer|autumn|fall|winter|\d{4}))\b")
+# "I fainted once in 2010, nothing since": said to be over in so many words, whatever the
+# findings' own reading of the episode.
+OVER_SINCE = re.compile(
+    r"\b(nothing|none|not once|nothing like that|no more|never again) (since|now|after)"
+    r"|\b(since then|after that|ever since),? (nothing|none|no more|fine|ok|okay|normal)"
+    r"|\bnot (now|since|any ?more)\s*[.!]?$|\bhealed (up |completely|now|fully)"
+    r"|\bsettled (right |back )?down\b|\bgot over\b|\bcleared up\b|\ball gone\b")
 GOES_ON = re.compile(r"\b(still|again|came back|come back|back again|keeps?|on and off|"
                      r"ongoing|right now|at the moment|currently|these days)\b")
+
+
+def _over_since(question: str, text: str, entities: list,
+                finding_slots: Mapping[str, str]) -> bool:
+    """The question's own topic, said to be over in so many words ("I fainted once in
+    2010, nothing since"), whatever the findings read into the episode."""
+    if question in ABOUT_THE_PAST or question in RED_FLAG_QUESTIONS:
+        return False
+    lowered = text.lower()
+    return (OVER_SINCE.search(lowered) is not None and not GOES_ON.search(lowered)
+            and any(e.get("entity") == "finding" and finding_slots.get(e.get("value")) == question
+                    for e in entities))
 
 
 def _no_longer(question: str, text: str, entities: list,
@@ -203,7 +259,7 @@ def _no_longer(question: str, text: str, entities: list,
     if any(role in ("present", "stable", "hypothetical") for role in roles):
         return False
     lowered = text.lower()
-    if OVER.search(lowered) and not GOES_ON.search(lowered):
+    if (OVER.search(lowered) or OVER_SINCE.search(lowered)) and not GOES_ON.search(lowered):
         return bool(roles) or polarity.reading(text, "presence") == "yes"
     others = bool(roles) and all(role == "other_person" for role in roles)
     return others and (polarity.reading(text, "presence") == "no"
@@ -211,8 +267,10 @@ def _no_longer(question: str, text: str, entities: list,
 
 
 FIRST_PERSON_NO = re.compile(
-    r"\b(i'?m|i am|i'?ve been|i have been) (fine|ok|okay|good|well|stable)\b"
-    r"|\bnot me\b|\bmine'?s fine\b|\bmine is fine\b")
+    r"\b(i'?m|i am|i'?ve been|i have been) (fine|ok|okay|good|well|stable|all right|alright)\b"
+    r"|\bnot me\b|\bmine'?s fine\b|\bmine is fine\b"
+    # "my mother faints sometimes, I don't"
+    r"|\bi (don'?t|do not|haven'?t|have not|didn'?t|did not|never)\s*(myself|though)?\s*[.!]?$")
 
 
 def _said_on_its_own(text: str, entities: list) -> bool:
@@ -227,7 +285,7 @@ def yes_no_answer(message: Mapping[str, Any], words_only: bool = False) -> str |
     its words first (clinical_nlu.polarity), DIET's intent only where they say nothing
     (and, with `words_only`, never for a no)."""
     intent = message.get("intent") or {}
-    text = (message.get("text") or "").replace("\u2019", "'")
+    text = words_read(message)
     said = None if is_payload(text) else POLARITY.get(polarity.reading(text, "presence"))
     if said is not None:
         return said
@@ -244,15 +302,24 @@ def yes_no_answer(message: Mapping[str, Any], words_only: bool = False) -> str |
     return NO if SAYS_NO.search(text) else None
 
 
+def words_read(message: Mapping[str, Any]) -> str:
+    """The message's words as NLU read them: misspellings repaired (text_as_read, set by
+    ClinicalFindingExtractor), else the text as written."""
+    text = message.get("text_as_read") or message.get("text") or ""
+    return text.replace("\u2019", "'")
+
+
 def is_payload(text: str) -> bool:
     """A button's payload ("/deny") is a choice the client made, not text DIET guessed."""
     return text.lstrip().startswith("/")
 
 
-def _place_answer(intent: str | None, text: str, entities: list) -> str:
+def _place_answer(intent: str | None, message: Mapping[str, Any], entities: list) -> str:
+    """The places in the client's own words ("left heel", "tailbone"), for the therapist."""
     if intent == "unsure":
         return UNKNOWN
-    return ", ".join(body_parts(entities)) or text.strip()[:MAX_FREE_TEXT] or UNKNOWN
+    text = message.get("text") or ""
+    return ", ".join(body_parts(entities, text)) or text.strip()[:MAX_FREE_TEXT] or UNKNOWN
 
 
 def merge(current: Mapping[str, Any], stated: Mapping[str, Any], question: str | None) -> dict:
@@ -266,15 +333,15 @@ def merge(current: Mapping[str, Any], stated: Mapping[str, Any], question: str |
 
 
 def answer_screens(slots: Mapping[str, Any], updates: dict[str, Any]) -> None:
-    """A "no" to a screen answers every open question of its group; so does a "not
-    sure" about red flags, which must then be treated as possibly present."""
+    """A "no" to a screen answers every open question of its group (a "not sure" asks
+    them one at a time); "not sure" which red flag it is treats every open one as possibly
+    present."""
     merged = {**slots, **updates}
     for screen, members in SCREENS.items():
-        answer = merged.get(screen)
-        if answer == NO or (answer == UNKNOWN and members is RED_FLAGS):
+        if merged.get(screen) == NO:
             for member in members:
                 if merged.get(member) is None:
-                    updates[member] = answer
+                    updates[member] = NO
     if merged.get("red_flag_which") == UNKNOWN:
         for flag in RED_FLAGS:
             if merged.get(flag) is None:
@@ -286,29 +353,34 @@ def understand(
     slots: Mapping[str, Any],
     question: str | None,
     finding_slots: Mapping[str, str],
+    turns: int = 1,
 ) -> Turn | None:
-    """Interprets one message; None means a digression for the dialogue rules."""
+    """Interprets one message, the `turns`-th reply while `question` is open; None means a
+    digression for the dialogue rules."""
     entities = message.get("entities") or []
     if any(entity.get("entity") == TOO_LONG for entity in entities):
         return None
-    stated = findings_to_answers(entities, finding_slots)
-    stated.update(follow_up_statements(message.get("text") or "", {**slots, **stated}))
+    stated = findings_to_answers(entities, finding_slots, message.get("text") or "")
+    stated.update(follow_up_statements(words_read(message), {**slots, **stated}))
     intent = (message.get("intent") or {}).get("name")
     answer = answer_to_question(question, message, stated, finding_slots)
-    if intent in DIGRESSIONS and not stated and answer is None:
+    last_turn = turns >= MAX_TURNS and intent not in ALWAYS_ANSWERED
+    if intent in DIGRESSIONS and not stated and answer is None and not last_turn:
         return None  # "why do you ask?": the rules answer it ("no, he told me to rest" is no)
     if answer is not None:
         stated[question] = answer
+        places_in_passing(stated, entities, message.get("text") or "")
     turn = Turn(updates=merge(slots, stated, question))
     if answer is None and question is not None and not turn.updates:
-        _unclear(turn, slots, question)
+        _unclear(turn, slots, question, last_turn)
     answer_screens(slots, turn.updates)
     return turn
 
 
-def _unclear(turn: Turn, slots: Mapping[str, Any], question: str) -> None:
-    """First unclear answer: ask again. Second: record "unknown" (fails closed)."""
-    if slots.get("unclear_answer") == question:
+def _unclear(turn: Turn, slots: Mapping[str, Any], question: str, last_turn: bool) -> None:
+    """First unclear answer: ask again. Second, or on the last turn: record "unknown"
+    (fails closed)."""
+    if slots.get("unclear_answer") == question or last_turn:
         turn.updates[question] = UNKNOWN
         turn.updates["unclear_answer"] = None
         turn.messages.append(RECORDED_AS_UNKNOWN)
@@ -336,8 +408,9 @@ def understand_history(
     """Answers the client gave before the check started (e.g. in their first message)."""
     answers: dict[str, Any] = {}
     for message in messages:
-        stated = findings_to_answers(message.get("entities") or [], finding_slots)
-        stated.update(follow_up_statements(message.get("text") or "", {**answers, **stated}))
+        stated = findings_to_answers(message.get("entities") or [], finding_slots,
+                                     message.get("text") or "")
+        stated.update(follow_up_statements(words_read(message), {**answers, **stated}))
         answers.update(merge(answers, stated, None))
     return answers
 

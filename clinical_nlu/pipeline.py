@@ -58,9 +58,14 @@ def shared(vocabulary: str | None = None) -> Language:
 
 def extract_findings(text: str, nlp: Language | None = None) -> list[dict[str, Any]]:
     """The entities of one message, as the Rasa component adds them (without `extractor`)."""
+    return read(text, nlp)[0]
+
+
+def read(text: str, nlp: Language | None = None) -> tuple[list[dict[str, Any]], str]:
+    """The entities of one message and its words as read (misspellings repaired)."""
     cleaned, offsets = clean(text)
     doc = (nlp or shared())(cleaned)
-    return doc_entities(doc, offsets)
+    return doc_entities(doc, offsets), doc._.as_read
 
 
 def doc_entities(doc: Doc, offsets: list[int]) -> list[dict[str, Any]]:

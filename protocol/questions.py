@@ -28,9 +28,9 @@ CATALOGUE = load_catalogue()
 QUESTIONS: dict[str, dict[str, Any]] = CATALOGUE["questions"]
 
 # What the rules read (yes, no or unknown each), in the order the check reaches them.
-ANSWERS = tuple(name for name, q in QUESTIONS.items() if q["kind"] in ("yes_no", "answer"))
+ANSWERS = tuple(name for name, q in QUESTIONS.items() if q["kind"] == "yes_no")
 # What the check can ask, in order.
-ASKED = tuple(name for name, q in QUESTIONS.items() if q["kind"] != "answer")
+ASKED = tuple(QUESTIONS)
 # A screen asks about a group at once; "no" answers every question of the group.
 SCREENS = {name: tuple(q["members"]) for name, q in QUESTIONS.items() if q["kind"] == "screen"}
 RED_FLAGS = SCREENS["red_flag_screen"]

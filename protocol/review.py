@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 
 from . import thresholds
-from .questions import CATALOGUE, QUESTIONS, SCREENS
+from .questions import CATALOGUE, QUESTIONS
 from .rules import NOT_CONFIRMED_CLIENT_TEXT, NOT_CONFIRMED_THERAPIST_NOTE, RULES, RULES_VERSION
 
 CHANGELOG = Path(__file__).with_name("CHANGELOG.md")
@@ -65,9 +65,6 @@ def _read_by() -> dict[str, list[str]]:
 
 
 def _asked_when(name: str, question: dict) -> str:
-    if question["kind"] == "answer":
-        return "filled by " + ", ".join(
-            f"`{screen}`" for screen, members in SCREENS.items() if name in members)
     condition = question.get("asked_if")
     if condition:
         return "; ".join(f"after `{q}` is {a}" for q, a in condition.items())

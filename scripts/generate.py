@@ -29,7 +29,7 @@ def domain_intake() -> str:
     """The intake form and one slot per catalogue question: categorical answers (yes, no,
     unknown), text for a pick or places. The validation action fills them all (custom
     mappings) and decides what is asked next."""
-    answers = [name for name, q in QUESTIONS.items() if q["kind"] in ("yes_no", "answer", "screen")]
+    answers = [name for name, q in QUESTIONS.items() if q["kind"] in ("yes_no", "screen")]
     slots = {}
     for name, question in QUESTIONS.items():
         if question["kind"] in ("pick", "places"):

@@ -15,8 +15,14 @@ def test_training_data_is_valid_with_no_warnings(rasa_env):
                             cwd=ROOT, env=rasa_env, capture_output=True, text=True)
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-4000:]
-    rasa_warnings = [line for line in output.splitlines() if "UserWarning" in line]
+    rasa_warnings = [line for line in output.splitlines() if "UserWarning" in line
+                     and POLICY_SENT not in line]
     assert rasa_warnings == []
+
+
+# Sent by the FailSafePolicy (and Rasa's action_default_fallback), never by a rule, so Rasa's
+# validator, which reads only stories and rules, finds it unused.
+POLICY_SENT = "The utterance 'utter_default' is not used in any story or rule."
 
 
 def test_code_is_lint_clean():

@@ -2,8 +2,9 @@
 precheck.nlu.finding_extractor.ClinicalFindingExtractor` in config.yml.
 
 It adds `finding`, `body_part`, `onset` and `temperature` entities (docs/contracts.md,
-section 2) to every message, and the version of the vocabulary that read it
-(`vocabulary_version`, which the advice payload carries next to `rules_version`).
+section 2) to every message, the message's words as read with misspellings repaired
+(`text_as_read`; `text` stays as the client wrote it), and the version of the vocabulary that
+read it (`vocabulary_version`, which the advice payload carries next to `rules_version`).
 
 Training copies the vocabulary into the model, and the model reads it from there when it
 loads: what a model understands travels with the model, as a spaCy pipeline carries its
@@ -35,6 +36,7 @@ from clinical_nlu import pipeline, vocabulary
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = vocabulary.VERSION_KEY
+AS_READ_KEY = "text_as_read"
 STORED_NAME = "vocabulary.yml"
 
 
@@ -96,18 +98,20 @@ class ClinicalFindingExtractor(GraphComponent, EntityExtractorMixin):
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
-            found = self.add_extractor_name(self._extract(message.get(TEXT)))
+            found, as_read = self._read(message.get(TEXT))
+            found = self.add_extractor_name(found)
             message.set(ENTITIES, message.get(ENTITIES, []) + found, add_to_output=True)
+            message.set(AS_READ_KEY, as_read, add_to_output=True)
             message.set(VERSION_KEY, self._version, add_to_output=True)
         return messages
 
-    def _extract(self, text: str | None) -> list[dict[str, Any]]:
+    def _read(self, text: str | None) -> tuple[list[dict[str, Any]], str | None]:
         if not isinstance(text, str) or not text.strip():
-            return []
+            return [], text
         try:
-            return pipeline.extract_findings(text, self.pipeline())
+            return pipeline.read(text, self.pipeline())
         except Exception:
             logger.warning(
                 "ClinicalFindingExtractor failed on a message; no entities added", exc_info=True
             )
-            return []
+            return [], text

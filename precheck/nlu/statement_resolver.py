@@ -8,8 +8,9 @@ finding contexts are deterministic and reviewable, so they decide between these 
 
 - a message that states a current or long-standing finding is a statement (`inform`);
 - a message whose findings are all denied is a no (`deny`);
-- a message with no finding, which DIET could not read or read as a statement, is a yes,
-  a no or a "not sure" when its words say so ("OK, agree": `affirm`).
+- a message with no finding, which DIET could not read, read as a statement or read as a
+  yes, a no or a doubt, is a yes, a no or a "not sure" when its words say so ("OK, agree":
+  `affirm`; "yes go" is no doubt, "sure why not" no refusal, whatever DIET guessed).
 
 Only statement-like intents, and guesses DIET is unsure of, are replaced. Questions and
 requests ("why do you ask about numbness?") keep DIET's intent, and so do "not sure" answers
@@ -31,6 +32,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from clinical_nlu import polarity
+from precheck.nlu.finding_extractor import AS_READ_KEY
 
 STATED = {"present", "stable"}
 STATEMENT_LIKE = {
@@ -41,6 +43,8 @@ UNSURE_GUESS = 0.45
 # DIET's readings that say no yes or no: the words may (clinical_nlu/polarity.py).
 UNREAD = {None, "out_of_scope", "inform"}
 UNCERTAIN = {"unsure"}
+# DIET's readings that the words of a finding-free reply overrule.
+YES_NO = UNREAD | UNCERTAIN | {"affirm", "deny"}
 AGREEMENT = {"yes": "affirm", "no": "deny", "unsure": "unsure"}
 OPENS_WITH_YES = re.compile(r"^\W*(yes|yeah|yep|yup|yea|yeh|ya)\b", re.IGNORECASE)
 
@@ -61,7 +65,9 @@ class SymptomStatementResolver(GraphComponent):
         for message in messages:
             intent = message.get(INTENT) or {}
             guess = intent.get("name") if intent.get("confidence", 0) >= UNSURE_GUESS else None
-            resolved = resolve(guess, message.get(TEXT) or "", message.get(ENTITIES) or [])
+            # the words as read (misspellings repaired by ClinicalFindingExtractor)
+            text = message.get(AS_READ_KEY) or message.get(TEXT) or ""
+            resolved = resolve(guess, text, message.get(ENTITIES) or [])
             if resolved and resolved != intent.get("name"):
                 _set_intent(message, resolved)
         return messages
@@ -75,17 +81,15 @@ def resolve(intent: str | None, text: str, entities: list[dict[str, Any]]) -> st
     if intent == "affirm" and OPENS_WITH_YES.match(text):
         return None
     contexts = [e.get("role") for e in entities if e.get("entity") == "finding"]
+    if not contexts:
+        said = AGREEMENT.get(polarity.reading(text, "agreement")) if intent in YES_NO else None
+        return said if said != intent else None
     if intent in UNCERTAIN:
-        # "k", "yes go": DIET read a doubt where the words say yes or no
-        said = None if contexts else polarity.reading(text, "agreement")
-        return AGREEMENT[said] if said in ("yes", "no") else None
+        return None
     if any(context in STATED for context in contexts):
         return "inform"
-    if contexts and all(context == "negated" for context in contexts):
+    if all(context == "negated" for context in contexts):
         return "deny"
-    if not contexts and intent in UNREAD:
-        # "OK, agree", "sure why not": a plain yes or no in words, where DIET read none
-        return AGREEMENT.get(polarity.reading(text, "agreement"))
     return None
 
 

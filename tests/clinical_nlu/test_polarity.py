@@ -11,7 +11,7 @@ from protocol.questions import statement
     ("nah", "no"), ("Neg.", "no"), ("nope, no chest pain, no headache", "no"),
     ("no, but my foot is numb", "no"), ("i'm fine", "no"), ("none of them", "no"),
     ("idk", "unsure"), ("no idea", "unsure"), ("not really, maybe once", "unsure"),
-    ("probably not", "unsure"),
+    ("probably not", "no"), ("i dont think so", "no"), ("not that im aware of", "no"),
     # a one-word no inside a sentence is no answer; nor are a yes and a no together
     ("headache very strong like never before", None), ("no yes", None),
     ("my sister has the flu", None),

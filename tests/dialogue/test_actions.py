@@ -2,12 +2,19 @@
 
 import pytest
 from rasa_sdk import Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.advice import NEXT_STEPS, NO_CHECK_YET, ActionGiveAdvice, ActionShowSummary
+from actions import understanding
+from actions.advice import (
+    NEXT_STEPS,
+    NO_CHECK_YET,
+    ActionGiveAdvice,
+    ActionShowSummary,
+    ActionStopCheck,
+)
 from actions.digressions import ActionExplainQuestion, ActionExplainTerm
-from actions.intake_form import ValidatePrecheckForm
+from actions.intake_form import ValidatePrecheckForm, replies_while_open
 from protocol import RULES_VERSION, questions
 
 NO_RED_FLAGS = {flag: "no" for flag in questions.RED_FLAGS}
@@ -173,3 +180,71 @@ async def test_why_we_ask_explains_the_open_question(requested, expected):
 async def test_unknown_terms_get_the_list_of_known_ones():
     _, messages = await run(ActionExplainTerm(), tracker({}, user("what is a zorb?", "ask_term")))
     assert "Uhthoff" in messages[0]["text"] or "uhthoff" in messages[0]["text"]
+
+
+async def test_stopping_mid_check_gives_the_advice_the_answers_so_far_allow():
+    slots = {**NO_RED_FLAGS, "red_flag_screen": "no", "active_flare_up": "no",
+             "requested_slot": "recent_relapse", "clinic_phone": "555-0100"}
+    events, messages = await run(ActionStopCheck(), tracker(slots))
+    assert events[:2] == [ActiveLoop(None), SlotSet("requested_slot", None)]
+    assert SlotSet("advice", "postpone") in events
+    assert SlotSet("urgent_care", False) in events  # the red flags were answered no
+    assert "P7" in messages[0]["custom"]["unconfirmed"]  # not asked: not confirmed
+    assert messages[-1]["text"] == NEXT_STEPS["text"]
+
+
+async def test_not_sure_to_the_red_flag_screen_asks_the_red_flags_one_at_a_time():
+    events, messages = await run(
+        ValidatePrecheckForm(),
+        tracker({"requested_slot": "red_flag_screen"}, user("not sure", "unsure")),
+    )
+    assert events == [SlotSet("red_flag_screen", "unknown"),
+                      SlotSet("requested_slot", "stroke_signs")]
+    assert messages[0]["text"] == questions.question_message("stroke_signs")["text"]
+
+
+async def test_each_red_flag_denied_one_at_a_time_continues_the_check():
+    slots = {"red_flag_screen": "unknown", **NO_RED_FLAGS, "cannot_walk_or_stand_safely": None,
+             "requested_slot": "cannot_walk_or_stand_safely"}
+    events, _ = await run(ValidatePrecheckForm(), tracker(slots, user("no", "deny")))
+    assert events == [SlotSet("cannot_walk_or_stand_safely", "no"),
+                      SlotSet("requested_slot", "active_flare_up")]
+
+
+async def test_a_red_flag_still_not_sure_one_at_a_time_ends_the_check_for_urgent_advice():
+    slots = {"red_flag_screen": "unknown", "requested_slot": "stroke_signs"}
+    events, _ = await run(ValidatePrecheckForm(), tracker(slots, user("not sure", "unsure")))
+    assert events == [SlotSet("stroke_signs", "unknown"), SlotSet("requested_slot", None)]
+
+
+def asked(question):
+    return {"event": "slot", "name": "requested_slot", "value": question}
+
+
+def said(text):
+    return {"event": "user", "text": text}
+
+
+def test_replies_are_counted_from_when_the_question_was_first_asked():
+    events = [said("no"), asked("active_flare_up"), said("yes"), asked("fever"),
+              said("why?"), asked("fever"), said("why?")]
+    assert replies_while_open(events, "fever") == 2
+    assert replies_while_open([*events, asked("fever"), said("hmm")], "fever") == 3
+
+
+async def test_the_third_reply_that_answers_nothing_is_recorded_not_sure():
+    events = [asked("fever"), said("why?"), asked("fever"), said("but why?"), asked("fever"),
+              said("what do you mean")]
+    events_out, messages = await run(
+        ValidatePrecheckForm(),
+        tracker(answered_until("fever"), user("what do you mean", "ask_why"), events=events))
+    assert SlotSet("fever", "unknown") in events_out
+    assert messages[0]["text"] == understanding.RECORDED_AS_UNKNOWN
+
+
+async def test_a_second_why_is_still_answered():
+    events = [asked("fever"), said("why?"), asked("fever"), said("but why?")]
+    events_out, _ = await run(
+        ValidatePrecheckForm(),
+        tracker(answered_until("fever"), user("but why?", "ask_why"), events=events))
+    assert events_out == []  # a digression: the rules explain, then ask again

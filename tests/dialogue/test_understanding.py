@@ -227,10 +227,13 @@ def test_a_leading_no_before_a_symptom_is_not_an_answer_to_the_question():
 @pytest.mark.parametrize("intent, text, answer", [
     ("deny", "yes but it's the same as always", "yes"),
     ("unsure", "no, not sure actually", "unknown"),
-    ("unsure", "yes I think so", "unknown"),
+    ("unsure", "yes I think so", "yes"),
+    ("unsure", "kinda", "yes"),
+    ("unsure", "nah", "unknown"),
     ("affirm", "a little", "yes"),
 ])
-def test_the_leading_word_beats_affirm_or_deny_but_never_not_sure(intent, text, answer):
+def test_the_leading_word_beats_affirm_deny_or_a_doubt_but_a_doubt_is_never_a_no(
+        intent, text, answer):
     turn = understand(message(intent, text), ALL_RED_FLAGS_NO, "relapse_cleared", FINDING_SLOTS)
     assert turn.updates["relapse_cleared"] == answer
 
@@ -314,3 +317,61 @@ def test_a_red_flag_that_came_and_went_today_is_a_red_flag():
                               entities), {}, "red_flag_screen", FINDING_SLOTS)
     assert turn.updates["sudden_vision_loss"] == "yes"
     assert turn.updates["red_flag_screen"] == "yes"
+
+
+def as_nlu_reads(text, intent="inform"):
+    """The message as the NLU pipeline leaves it (DIET's intent given), findings included."""
+    from clinical_nlu.pipeline import read
+
+    entities, as_read = read(text)
+    return {"intent": {"name": intent, "confidence": 1.0}, "text": text,
+            "text_as_read": as_read, "entities": entities}
+
+
+def answer(text, question, intent="inform", slots=None):
+    from clinical_nlu.vocabulary import finding_slots
+
+    slots = slots if slots is not None else {**ALL_RED_FLAGS_NO, "red_flag_screen": "no"}
+    turn = understand(as_nlu_reads(text, intent), slots, question, finding_slots())
+    return turn.updates.get(question) if turn else "digression"
+
+
+@pytest.mark.parametrize("text, question, expected", [
+    ("I fainted once in 2010, nothing since", "blood_pressure_or_fainting", "no"),
+    ("had a pressure sore in hospital in 2022, healed completely", "pressure_sores", "no"),
+    ("I fainted in 2010 and it's still happening", "blood_pressure_or_fainting", "yes"),
+])
+def test_a_topic_said_to_be_over_is_a_no_now(text, question, expected):
+    assert answer(text, question) == expected
+
+
+@pytest.mark.parametrize("text, question", [
+    ("My mother faints sometimes, I don't", "blood_pressure_or_fainting"),
+    ("my husbands had a cold all week but im fine", "infection_signs"),
+])
+def test_someone_elses_symptom_with_a_no_for_oneself_is_a_no(text, question):
+    assert answer(text, question) == "no"
+
+
+@pytest.mark.parametrize("text", ["i dont think so", "not that I'm aware of",
+                                  "Not at the moment, no.", "probably not"])
+def test_a_hedged_no_is_a_no(text):
+    assert answer(text, "fever", intent="deny") == "no"
+
+
+def test_a_doubt_stays_not_sure():
+    assert answer("idk, maybe", "fever", intent="unsure") == "unknown"
+
+
+def test_the_findings_a_question_is_about_answer_it():
+    assert answer("no relpase", "recent_relapse", intent="deny") == "no"
+
+
+def test_the_places_a_yes_names_answer_where():
+    from clinical_nlu.vocabulary import finding_slots
+
+    slots = {**ALL_RED_FLAGS_NO, "red_flag_screen": "no", "conditions_screen": "yes"}
+    turn = understand(as_nlu_reads("yes one on my tailbone", "affirm"), slots,
+                      "pressure_sores", finding_slots())
+    assert turn.updates["pressure_sores"] == "yes"
+    assert turn.updates["pressure_sore_areas"] == "tailbone"

@@ -62,7 +62,7 @@ def test_a_failure_is_logged_not_raised(extractor, monkeypatch, caplog):
     def broken(text, nlp):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(pipeline, "extract_findings", broken)
+    monkeypatch.setattr(pipeline, "read", broken)
     message = Message({TEXT: "numb foot"})
     with caplog.at_level(logging.WARNING, logger="precheck.nlu.finding_extractor"):
         extractor.process([message])
@@ -102,3 +102,14 @@ def test_a_changed_vocabulary_changes_the_components_fingerprint(tmp_path):
     default = ClinicalFindingExtractor.fingerprint_addon({})
     assert default == ClinicalFindingExtractor.fingerprint_addon({"vocabulary": None})
     assert ClinicalFindingExtractor.fingerprint_addon({"vocabulary": str(changed)}) != default
+
+
+def test_misspellings_are_read_repaired_and_the_text_stays_as_written(extractor):
+    message = Message({TEXT: "chset pain since this mornin"})
+    extractor.process([message])
+    assert message.get(TEXT) == "chset pain since this mornin"
+    assert message.get("text_as_read") == "chest pain since this morning"
+    assert [e["value"] for e in message.get(ENTITIES) if e["entity"] == "finding"] == [
+        "chest_pain"]
+    assert message.as_dict(only_output_properties=True)["text_as_read"] == message.get(
+        "text_as_read")

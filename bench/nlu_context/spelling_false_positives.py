@@ -1,10 +1,11 @@
-"""How often does the typo repair rewrite a real English word? (it should never)
+"""How often does the spelling repair rewrite a real English word? (it should never)
 
-Runs the normaliser's typo repair over the most frequent words of spaCy's English word list
-(spacy-lookups-data `lexeme_prob`) and prints every word it would rewrite. A real word that gets
-rewritten is a false positive: add it to `fuzzy.not_typos` in clinical_nlu/vocabulary.yml.
+Runs the repair (clinical_nlu/spelling.py) over the most frequent words of spaCy's English word
+list (spacy-lookups-data `lexeme_prob`), a list independent of the repair's own dictionary, and
+prints every word it would rewrite. A real word that gets rewritten is a false positive: add it
+to `spelling.keep` in clinical_nlu/vocabulary.yml.
 
-    python bench/nlu_context/fuzzy_false_positives.py [--top 100000] [--min-length 6]
+    python -m bench.nlu_context.spelling_false_positives [--top 100000]
 """
 
 import argparse
@@ -14,7 +15,8 @@ from pathlib import Path
 
 import spacy_lookups_data
 
-from clinical_nlu.pipeline import build
+from clinical_nlu import vocabulary
+from clinical_nlu.spelling import Speller
 
 
 def main() -> None:
@@ -22,7 +24,6 @@ def main() -> None:
     parser.add_argument(
         "--top", type=int, default=100000, help="how many of the most frequent words"
     )
-    parser.add_argument("--min-length", type=int, help="override fuzzy.min_length")
     args = parser.parse_args()
 
     # read the file itself: the loaded lookups table keeps only hashes of the words
@@ -30,15 +31,13 @@ def main() -> None:
     with gzip.open(path, "rt", encoding="utf-8") as handle:
         probs = json.load(handle)
     words = sorted(((p, w) for w, p in probs.items()), reverse=True)
-    normalizer = build().get_pipe("clinical_normalizer")
-    if args.min_length:
-        normalizer._min_length = args.min_length
+    speller = Speller(vocabulary.cached())
     checked = rewrites = 0
     for _, word in words[: args.top]:
         if not word.isalpha():
             continue
         checked += 1
-        target = normalizer._typo_target(word.lower())
+        target = speller.correct(word.lower())
         if target:
             rewrites += 1
             print(f"{word} -> {target}")
