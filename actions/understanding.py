@@ -15,10 +15,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from clinical_nlu import polarity
+from clinical_nlu import polarity, vocabulary
 from protocol import questions
 from protocol.questions import FREE_TEXT, NO, QUESTIONS, RED_FLAGS, SCREENS, UNKNOWN, YES
-from protocol.thresholds import FEVER_C, HIGH_FEVER_C
+from protocol.thresholds import FEVER_C, FEVER_F, HIGH_FEVER_C, HIGH_FEVER_F
 
 INTENT_ANSWERS = {"affirm": YES, "deny": NO, "unsure": UNKNOWN}
 POLARITY = {"yes": YES, "no": NO, "unsure": UNKNOWN}
@@ -74,9 +74,10 @@ def findings_to_answers(
     """Answers stated in free text (`text`), from clinical findings and button entities."""
     answers: dict[str, Any] = {}
     # "my eye went dark this morning, it's mostly back now": a red flag that came and went
-    # today is still a red flag (a passing stroke sign is the warning).
-    recent = any(e.get("entity") == "onset" and e.get("role") in ("recent", "sudden")
-                 for e in entities)
+    # today is still a red flag (a passing stroke sign is the warning); one three weeks ago
+    # that went off on its own is a history for the relapse questions.
+    recent = any(e.get("entity") == "onset" and (
+        e.get("role") == "sudden" or TODAY.search(str(e.get("value", "")))) for e in entities)
     for entity in entities:
         kind, value, role = entity.get("entity"), entity.get("value"), entity.get("role")
         if kind == "red_flag" and value in RED_FLAGS:
@@ -87,7 +88,7 @@ def findings_to_answers(
                 role = "present"
             _apply_finding(answers, slot, role or "present")
         elif kind == "temperature":
-            _apply_temperature(answers, value)
+            _apply_temperature(answers, value, role)
     _apply_onset(answers, entities)
     places_in_passing(answers, entities, text)
     return answers
@@ -103,6 +104,10 @@ def places_in_passing(answers: dict[str, Any], entities: Iterable[Mapping[str, A
             answers.setdefault(question, ", ".join(named))
 
 
+TODAY = re.compile(r"\b(today|this (morning|afternoon|evening)|tonight|last night|an? hour|"
+                   r"hours|minutes|earlier|just now|yesterday)\b")
+
+
 def _apply_finding(answers: dict[str, Any], slot: str, context: str) -> None:
     if context == "present":
         answers[slot] = YES
@@ -114,17 +119,46 @@ def _apply_finding(answers: dict[str, Any], slot: str, context: str) -> None:
     elif context == "stable" and slot == "fatigue_today":
         answers[slot] = YES
         answers.setdefault("fatigue_unusual", NO)
+    elif context == "stable" and slot == "infection_signs":
+        # "runny nose, but that's my usual hay fever": the client's everyday, not an infection
+        answers.setdefault(slot, NO)
 
 
-def _apply_temperature(answers: dict[str, Any], value: Any) -> None:
+def _apply_temperature(answers: dict[str, Any], value: Any, scale: str | None) -> None:
+    """A reading (in °C) against the thresholds, in the scale the client read it in: 102 °F
+    is 38.9 °C, and 102 °F is a high fever."""
     try:
         celsius = float(value)
     except (TypeError, ValueError):
         return
     answers["temperature_c"] = celsius
-    if celsius >= HIGH_FEVER_C:
+    reading, fever, high = celsius, FEVER_C, HIGH_FEVER_C
+    if scale == "fahrenheit":
+        reading, fever, high = round(celsius * 9 / 5 + 32, 1), FEVER_F, HIGH_FEVER_F
+    if reading >= high:
         answers["high_fever_or_confusion"] = YES
-    answers["fever"] = YES if celsius >= FEVER_C else answers.get("fever", NO)
+    answers["fever"] = YES if reading >= fever else answers.get("fever", NO)
+
+
+BARE_NUMBER = re.compile(r"(?<![\w.,])(\d{2,3}(?:[.,]\d)?)(?![\w.,]*\d)")
+
+
+def bare_temperature(question: str | None, message: Mapping[str, Any],
+                     entities: list) -> list[dict[str, Any]]:
+    """"YES 102", "38ish" to the fever question: a number alone is the temperature there
+    (elsewhere clinical_nlu wants a word for it, "temp 38"), Celsius or Fahrenheit by its
+    range."""
+    if question != "fever" or any(e.get("entity") == "temperature" for e in entities):
+        return []
+    spec = vocabulary.cached()["temperature"]
+    for match in BARE_NUMBER.finditer(message.get("text") or ""):
+        value = float(match.group(1).replace(",", "."))
+        for scale, (low, high) in (("celsius", spec["celsius_range"]),
+                                   ("fahrenheit", spec["fahrenheit_range"])):
+            if low <= value <= high:
+                celsius = value if scale == "celsius" else round((value - 32) * 5 / 9, 1)
+                return [{"entity": "temperature", "value": celsius, "role": scale}]
+    return []
 
 
 def _apply_onset(answers: dict[str, Any], entities: Iterable[Mapping[str, Any]]) -> None:
@@ -198,6 +232,11 @@ def answer_to_question(
     answer = yes_no_answer(message, words_only=question in RED_FLAG_QUESTIONS or bool(members))
     if stated and not members and not _said_on_its_own(text, entities):
         return None
+    if question == "conditions_screen" and any(stated.get(m) == YES for m in members) \
+            and ONLY_THESE.search(text.lower()):
+        for member in members:
+            stated.setdefault(member, NO)  # "just osteoporosis", "heart rhythm. Other things no."
+        return YES
     if answer is None and question == "conditions_screen" and any(m in stated for m in members):
         # "just the AF, no clots, bones fine": the members it did not settle are asked one
         # by one (for the red flags, an open screen would read as "not ruled out")
@@ -207,16 +246,21 @@ def answer_to_question(
 
 def _about(question: str, entities: list) -> str | None:
     """What the findings the question is `about` (questions.yml) say: present is a yes,
-    denied a no (both: neither)."""
+    denied a no (both: neither). A stable one says nothing ("last relapse 2018, stable
+    since" is no recent relapse)."""
     about = QUESTIONS[question].get("about") or ()
     roles = {e.get("role") for e in entities
              if e.get("entity") == "finding" and e.get("value") in about}
-    said = {YES if role in ("present", "stable") else NO for role in roles
-            if role in ("present", "stable", "negated")}
+    said = {YES if role == "present" else NO for role in roles if role in ("present", "negated")}
     return said.pop() if len(said) == 1 else None
 
 
 RED_FLAG_QUESTIONS = {"red_flag_screen", *RED_FLAGS}
+# A screen answered with what applies and that nothing else does.
+ONLY_THESE = re.compile(
+    r"\b(just|only)\b|\bnothing else\b|\bnone of the (others|rest|other)\b"
+    r"|\bno to the (rest|others)\b|\b(the )?(rest|others|other things|other ones)( are)?,? no\b"
+    r"|\bthat'?s (it|all)\b|\bnot the (rest|others)\b")
 # Questions about the past or a doctor's word, where an episode that is over still counts.
 ABOUT_THE_PAST = {"recent_relapse", "relapse_cleared", "heart_cleared", "first_massage"}
 # "yes, back in the spring, it's gone now": over, unless it goes on or came back.
@@ -360,7 +404,8 @@ def understand(
     entities = message.get("entities") or []
     if any(entity.get("entity") == TOO_LONG for entity in entities):
         return None
-    stated = findings_to_answers(entities, finding_slots, message.get("text") or "")
+    stated = findings_to_answers([*entities, *bare_temperature(question, message, entities)],
+                                 finding_slots, message.get("text") or "")
     stated.update(follow_up_statements(words_read(message), {**slots, **stated}))
     intent = (message.get("intent") or {}).get("name")
     answer = answer_to_question(question, message, stated, finding_slots)

@@ -157,15 +157,17 @@ class TemperatureFinder:
             found = self._reading(text, match)
             if found is None:
                 continue
-            celsius, end = found
-            span = doc.char_span(match.start(), end, label="temperature", alignment_mode="expand")
+            celsius, end, scale = found
+            span = doc.char_span(match.start(), end, label=scale, alignment_mode="expand")
             if span is not None:
                 span._.clinical_temperature = celsius
                 spans.append(span)
         doc.spans["temperatures"] = filter_spans(spans)
         return doc
 
-    def _reading(self, text: str, match: re.Match) -> tuple[float, int] | None:
+    def _reading(self, text: str, match: re.Match) -> tuple[float, int, str] | None:
+        """The reading in °C, where it ends, and the scale the client used (the span's
+        label: `celsius` or `fahrenheit`, since the thresholds are set in both)."""
         number = match.group(1)
         value = float(number.replace(",", "."))
         unit = self.UNIT.match(text, match.end())
@@ -185,7 +187,7 @@ class TemperatureFinder:
         if not low <= value <= high:
             return None
         celsius = (value - 32) * 5 / 9 if letter == "f" else value
-        return round(celsius, 1), end
+        return round(celsius, 1), end, "fahrenheit" if letter == "f" else "celsius"
 
 
 # --- body parts -------------------------------------------------------------------------------

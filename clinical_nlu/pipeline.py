@@ -80,7 +80,9 @@ def doc_entities(doc: Doc, offsets: list[int]) -> list[dict[str, Any]]:
             _entity(span, offsets, "onset", " ".join(span.text.lower().split()), span.label_)
         )
     for span in doc.spans.get("temperatures", []):
-        entities.append(_entity(span, offsets, "temperature", span._.clinical_temperature))
+        entities.append(
+            _entity(span, offsets, "temperature", span._.clinical_temperature, span.label_)
+        )
     return sorted(entities, key=lambda e: (e["start"], e["entity"]))
 
 

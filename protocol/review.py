@@ -36,7 +36,8 @@ def table_fingerprint() -> str:
                    r.therapist_text, r.source, r.topic] for r in RULES],
         "not_confirmed": {level.value: text for level, text in NOT_CONFIRMED_CLIENT_TEXT.items()},
         "not_confirmed_note": NOT_CONFIRMED_THERAPIST_NOTE,
-        "thresholds": {"FEVER_C": thresholds.FEVER_C, "HIGH_FEVER_C": thresholds.HIGH_FEVER_C},
+        "thresholds": {"FEVER_C": thresholds.FEVER_C, "HIGH_FEVER_C": thresholds.HIGH_FEVER_C,
+                       "FEVER_F": thresholds.FEVER_F, "HIGH_FEVER_F": thresholds.HIGH_FEVER_F},
     }
     encoded = json.dumps(table, ensure_ascii=False, sort_keys=True).encode()
     return hashlib.sha256(encoded).hexdigest()[:12]
@@ -117,9 +118,10 @@ def sheet() -> str:
         "",
         "| threshold | value | read by |",
         "|---|---|---|",
-        f"| fever | {thresholds.FEVER_C:.1f} °C | P3; the clinical vocabulary (a lower reading "
-        "is no fever) |",
-        f"| high fever | {thresholds.HIGH_FEVER_C:.1f} °C | R5 |",
+        f"| fever | {thresholds.FEVER_C:.1f} °C / {thresholds.FEVER_F:g} °F | P3; the clinical "
+        "vocabulary (a lower reading is no fever) |",
+        f"| high fever | {thresholds.HIGH_FEVER_C:.1f} °C / {thresholds.HIGH_FEVER_F:g} °F | R5 (a "
+        "reading in °F is held against the °F value) |",
         "",
         "## Questions, in the order they are asked",
         "",

@@ -31,7 +31,7 @@ from .conditions import (
 )
 from .thresholds import FEVER_C, HIGH_FEVER_C
 
-RULES_VERSION = "1.0.0"
+RULES_VERSION = "1.0.1"
 
 
 class Level(str, Enum):

@@ -375,3 +375,35 @@ def test_the_places_a_yes_names_answer_where():
                       "pressure_sores", finding_slots())
     assert turn.updates["pressure_sores"] == "yes"
     assert turn.updates["pressure_sore_areas"] == "tailbone"
+
+
+@pytest.mark.parametrize("text, fever, high_fever", [
+    ("YES 102", "yes", "yes"),           # 102 °F is 38.9 °C: a high fever as the spec reads it
+    ("101.5 F this morning", "yes", None),
+    ("39.0", "yes", "yes"),
+    ("38.9 degrees", "yes", None),
+    ("99 F", "no", None),
+])
+def test_a_temperature_is_held_against_the_thresholds_of_its_scale(text, fever, high_fever):
+    from clinical_nlu.vocabulary import finding_slots
+
+    slots = {**ALL_RED_FLAGS_NO, "red_flag_screen": "no"}
+    turn = understand(as_nlu_reads(text, "affirm"), slots, "fever", finding_slots())
+    assert turn.updates.get("fever") == fever
+    assert turn.updates.get("high_fever_or_confusion") == high_fever
+
+
+def test_a_red_flag_weeks_ago_that_went_off_is_history_not_urgent():
+    text = ("I'm not sure. About three weeks ago I had a few days where my left side went all "
+            "tingly and weak, but it went off on its own")
+    assert answer(text, "recent_relapse", intent="unsure") == "unknown"
+    from clinical_nlu.vocabulary import finding_slots
+
+    turn = understand(as_nlu_reads(text, "unsure"), {**ALL_RED_FLAGS_NO, "red_flag_screen": "no"},
+                      "recent_relapse", finding_slots())
+    assert turn.updates.get("stroke_signs") != "yes"
+
+
+def test_a_relapse_long_ago_and_stable_since_is_no_recent_relapse():
+    assert answer("No. Last relapse is 2018. After that stable.", "recent_relapse",
+                  intent="deny") == "no"

@@ -85,7 +85,7 @@ def test_returning_client_all_no_proceeds_gently_with_the_standard_precautions(f
         "urgent_care": False,
         "reasons": [],
         "unconfirmed": [],
-        "rules_version": "1.0.0",
+        "rules_version": "1.0.1",
     }
 
 
@@ -120,7 +120,7 @@ def test_precedence_urgent_over_postpone_over_shorten_and_every_fired_rule_is_a_
         "urgent_care": True,
         "reasons": ["R3", "P8", "S2"],
         "unconfirmed": [],
-        "rules_version": "1.0.0",
+        "rules_version": "1.0.1",
     }
 
 
