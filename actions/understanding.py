@@ -140,18 +140,25 @@ def _apply_temperature(answers: dict[str, Any], value: Any, scale: str | None) -
     answers["fever"] = YES if reading >= fever else answers.get("fever", NO)
 
 
+SHORT_REPLY_WORDS = 3
 BARE_NUMBER = re.compile(r"(?<![\w.,])(\d{2,3}(?:[.,]\d)?)(?![\w.,]*\d)")
 
 
 def bare_temperature(question: str | None, message: Mapping[str, Any],
                      entities: list) -> list[dict[str, Any]]:
-    """"YES 102", "38ish" to the fever question: a number alone is the temperature there
-    (elsewhere clinical_nlu wants a word for it, "temp 38"), Celsius or Fahrenheit by its
-    range."""
+    """"YES 102", "38ish", "101.5 this morning" to the fever question: a number alone is the
+    temperature there (elsewhere clinical_nlu wants a word for it, "temp 38"), Celsius or
+    Fahrenheit by its range; but only a decimal, one with "ish", or in a reply of a few
+    words ("no fever in 40 years" gives no reading)."""
     if question != "fever" or any(e.get("entity") == "temperature" for e in entities):
         return []
     spec = vocabulary.cached()["temperature"]
-    for match in BARE_NUMBER.finditer(message.get("text") or ""):
+    text = message.get("text") or ""
+    short = len(text.split()) <= SHORT_REPLY_WORDS
+    for match in BARE_NUMBER.finditer(text):
+        if not (short or "." in match.group(1) or "," in match.group(1)
+                or text[match.end():match.end() + 3].lower() == "ish"):
+            continue
         value = float(match.group(1).replace(",", "."))
         for scale, (low, high) in (("celsius", spec["celsius_range"]),
                                    ("fahrenheit", spec["fahrenheit_range"])):

@@ -147,8 +147,10 @@ class TemperatureFinder:
         words = "|".join(re.escape(k) for k in spec["keywords"])
         # a keyword, then at most three words before the number: "temp was up to 38,5"
         self._keyword = re.compile(r"\b(" + words + r")\b\W*(?:\w+\W+){0,3}$", re.IGNORECASE)
-        weather = "|".join(re.escape(w) for w in spec["weather_words"])
-        self._weather = re.compile(r"^\W*(" + weather + r")\b", re.IGNORECASE)
+        not_body = [*spec["weather_words"], *spec["counted_words"]]
+        words = "|".join(re.escape(w) for w in sorted(not_body, key=len, reverse=True))
+        # the weather ("38 degrees outside") or a count ("in 40 years"), not the client
+        self._not_body = re.compile(r"^\W*(" + words + r")(?!\w)", re.IGNORECASE)
 
     def __call__(self, doc: Doc) -> Doc:
         spans = []
@@ -173,7 +175,7 @@ class TemperatureFinder:
         unit = self.UNIT.match(text, match.end())
         degrees, letter = unit.group(1), (unit.group(2) or "")[:1].lower()
         end = unit.end() if (degrees or letter) else match.end()
-        if self._weather.match(text[end : end + 30]):
+        if self._not_body.match(text[end : end + 30]):
             return None
         if not letter:
             # a bare number is a temperature only after a temperature word, with "degrees", or

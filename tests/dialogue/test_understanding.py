@@ -407,3 +407,13 @@ def test_a_red_flag_weeks_ago_that_went_off_is_history_not_urgent():
 def test_a_relapse_long_ago_and_stable_since_is_no_recent_relapse():
     assert answer("No. Last relapse is 2018. After that stable.", "recent_relapse",
                   intent="deny") == "no"
+
+
+@pytest.mark.parametrize("text", ["no fever in 40 years", "not since I was 39 weeks pregnant"])
+def test_a_number_that_is_no_temperature_reads_no_fever(text):
+    from clinical_nlu.vocabulary import finding_slots
+
+    turn = understand(as_nlu_reads(text, "deny"), {**ALL_RED_FLAGS_NO, "red_flag_screen": "no"},
+                      "fever", finding_slots())
+    assert turn.updates.get("high_fever_or_confusion") is None
+    assert "temperature_c" not in turn.updates
