@@ -1,5 +1,6 @@
-"""A client who does not want to do the check: asked nothing more, unless they have already
-told of an urgent sign. Consent governs the questions we ask, not whether we warn."""
+"""Welcome and consent. Consent governs the questions we ask, not whether we warn: an urgent
+sign the client has told gets the urgent advice at once, whatever they say to "shall we
+start?"."""
 
 from __future__ import annotations
 
@@ -17,6 +18,79 @@ from protocol import questions
 
 NO_CONSENT = ("That's fine. I won't ask you anything. If you have questions before your "
               "session, call {clinic_name} on {clinic_phone}. Take care.")
+# "Shall we start?" is asked again at most this many times after the welcome; then the
+# client is told how to start later and whom to call (no endless loop).
+ASKS_AGAIN = 2
+CONSENT_UNREAD = ("I'm sorry, I couldn't tell whether you'd like to do the check, so I'll "
+                  "leave it for now. Say \"start\" whenever you're ready, or call {clinic_name} "
+                  "on {clinic_phone} before your session.")
+WELCOME = "action_welcome"
+ASK_AGAIN = "action_ask_consent_again"
+
+
+def urgent_advice(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+    """The urgent advice, if the client has told of a red flag in this session; else
+    nothing."""
+    stated = understanding.understand_history(session_messages(tracker), finding_slots())
+    if not any(stated.get(flag) == questions.YES for flag in questions.RED_FLAGS):
+        return []
+    answered = {**tracker.slots, **stated}
+    return [*(SlotSet(slot, value) for slot, value in stated.items()),
+            *advise(dispatcher, tracker, answered)]
+
+
+def _clinic(tracker: Tracker) -> dict[str, Any]:
+    return {"clinic_name": tracker.get_slot("clinic_name"),
+            "clinic_phone": tracker.get_slot("clinic_phone")}
+
+
+class ActionWelcome(Action):
+    """The welcome, the disclaimer and "shall we start?"; the urgent advice instead when the
+    client's first words tell of a red flag."""
+
+    def name(self) -> str:
+        return WELCOME
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        urgent = urgent_advice(dispatcher, tracker)
+        if urgent:
+            return urgent
+        dispatcher.utter_message(response="utter_welcome")
+        # An event even so: the fail-safe policy reads an action without events as failed.
+        return [SlotSet("requested_slot", None)]
+
+
+class ActionAskConsentAgain(Action):
+    """An unclear reply, a doubt or a question in reply to "shall we start?": the question
+    again, with what the check is, at most ASKS_AGAIN times; the urgent advice instead when
+    a red flag has been told."""
+
+    def name(self) -> str:
+        return ASK_AGAIN
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        urgent = urgent_advice(dispatcher, tracker)
+        if urgent:
+            return urgent
+        if times_asked_again(tracker.events) < ASKS_AGAIN:
+            dispatcher.utter_message(response="utter_consent_unsure")
+        else:
+            dispatcher.utter_message(text=CONSENT_UNREAD.format(**_clinic(tracker)))
+        return [SlotSet("requested_slot", None)]
+
+
+def times_asked_again(events: list[dict[str, Any]]) -> int:
+    """How often "shall we start?" was asked again since the latest welcome."""
+    count = 0
+    for event in reversed(events):
+        if event.get("event") == "action" and event.get("name") == WELCOME:
+            break
+        count += event.get("event") == "action" and event.get("name") == ASK_AGAIN
+    return count
 
 
 class ActionDecline(Action):
@@ -29,13 +103,8 @@ class ActionDecline(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        stated = understanding.understand_history(session_messages(tracker), finding_slots())
-        if any(stated.get(flag) == questions.YES for flag in questions.RED_FLAGS):
-            answered = {**tracker.slots, **stated}
-            return [*(SlotSet(slot, value) for slot, value in stated.items()),
-                    *advise(dispatcher, tracker, answered)]
-        dispatcher.utter_message(text=NO_CONSENT.format(
-            clinic_name=tracker.get_slot("clinic_name"),
-            clinic_phone=tracker.get_slot("clinic_phone")))
-        # An event even so: the fail-safe policy reads an action without events as failed.
+        urgent = urgent_advice(dispatcher, tracker)
+        if urgent:
+            return urgent
+        dispatcher.utter_message(text=NO_CONSENT.format(**_clinic(tracker)))
         return [SlotSet("requested_slot", None)]

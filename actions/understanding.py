@@ -43,6 +43,15 @@ DOUBT = re.compile(
     r"|maybe|perhaps|possibly|might|hard to (say|tell)|who knows)\b",
     re.IGNORECASE,
 )
+# Doubt strong enough to unsettle a yes the findings or phrases state ("I think he said yes?
+# I can't remember"); a "maybe" beside a symptom ("a little maybe, my face feels tingly") is
+# still a yes.
+UNSURE_OF_IT = re.compile(
+    r"\b(not (really |quite |totally |entirely |100% )?(sure|certain)|unsure|uncertain|dunno"
+    r"|no idea|idk|(don'?t|do not|can'?t|cannot|couldn'?t) (really |honestly )?(know|tell|say"
+    r"|remember|recall|be sure)|hard to (say|tell)|who knows)\b",
+    re.IGNORECASE,
+)
 # Intents the dialogue rules answer (why, what is, a person, start over, bye, forget me).
 DIGRESSIONS = {"ask_why", "ask_term", "request_human", "start_over", "goodbye", "delete_my_data"}
 # Set by precheck/nlu/message_guard.py on a message too long to read: it answers nothing,
@@ -86,12 +95,24 @@ def findings_to_answers(
             slot = finding_slots[value]
             if role == "historical" and recent and slot in RED_FLAGS:
                 role = "present"
+            if role == "present" and slot == "active_flare_up" and _ended_ago(entities, text):
+                role = "historical"
             _apply_finding(answers, slot, role or "present")
         elif kind == "temperature":
             _apply_temperature(answers, value, role)
     _apply_onset(answers, entities)
     places_in_passing(answers, entities, text)
     return answers
+
+
+AGO = re.compile(r"\bago\b")
+
+
+def _ended_ago(entities: Iterable[Mapping[str, Any]], text: str) -> bool:
+    """"my relapse of one month ago": a relapse dated in the past, not said to go on."""
+    dated = any(e.get("entity") == "onset" and AGO.search(str(e.get("value", "")))
+                and not str(e.get("value", "")).lower().startswith("since") for e in entities)
+    return dated and not GOES_ON.search(text.lower())
 
 
 def places_in_passing(answers: dict[str, Any], entities: Iterable[Mapping[str, Any]],
@@ -227,12 +248,17 @@ def answer_to_question(
         if onsets:
             said = NO if all(role == "long_standing" for role in onsets) else YES
     if said is not None:
-        # Doubt is never a no ("not sure, my foot feels odd but I wouldn't call it numb"),
-        # and words against findings settle nothing safer than "not sure".
-        doubted = said == NO and polarity.reading(text, "presence") in ("unsure", "yes")
+        # Doubt is never a no ("not sure, my foot feels odd but I wouldn't call it numb"), nor
+        # a yes ("I think he said yes? it was a really quick phone call": a clearance not
+        # confirmed), and words against findings settle nothing safer than "not sure".
+        in_words = polarity.reading(text, "presence")
+        doubted = (said == NO and in_words in ("unsure", "yes")) or (
+            said == YES and in_words == "unsure" and UNSURE_OF_IT.search(text) is not None)
         return UNKNOWN if doubted else said
-    if intent == "unsure" and polarity.reading(text, "presence") != YES:
-        return UNKNOWN  # DIET's doubt, unless the words say yes ("kinda"); never a no
+    if intent == "unsure" and polarity.reading(text, "presence") not in (YES, NO):
+        # DIET's doubt, unless the words say yes ("kinda") or a no without doubt ("i dont
+        # think so", a hedged no); doubt in the words stays doubt
+        return UNKNOWN
     if _no_longer(question, text, entities, finding_slots or {}):
         return NO
     # A screen, or a red flag, is never denied on DIET's guess alone, only in words.
@@ -285,6 +311,24 @@ OVER_SINCE = re.compile(
     r"|\bsettled (right |back )?down\b|\bgot over\b|\bcleared up\b|\ball gone\b")
 GOES_ON = re.compile(r"\b(still|again|came back|come back|back again|keeps?|on and off|"
                      r"ongoing|right now|at the moment|currently|these days)\b")
+
+
+# Questions about a past relapse: what a reply tells of it is that episode ("yes, a month
+# ago, my leg was weak for two weeks"), not how the client is now; that is asked.
+ABOUT_A_RELAPSE = {"recent_relapse", "relapse_cleared"}
+
+
+def about_the_past(question: str | None, text: str, stated: dict[str, Any]) -> dict[str, Any]:
+    """What a reply to a question about the past says about now: a flare-up only if it goes
+    on ("I'm still in one"; the flare-up question was asked before); told of a past relapse,
+    only its own answers and red flags, the rest is asked in its turn."""
+    if question not in ABOUT_THE_PAST or GOES_ON.search(text.lower()):
+        return stated
+    if question in ABOUT_A_RELAPSE:
+        return {slot: value for slot, value in stated.items()
+                if slot in ABOUT_A_RELAPSE or slot in RED_FLAGS}
+    return {slot: value for slot, value in stated.items()
+            if not (slot == "active_flare_up" and value == YES)}
 
 
 def _over_since(question: str, text: str, entities: list,
@@ -414,6 +458,7 @@ def understand(
     stated = findings_to_answers([*entities, *bare_temperature(question, message, entities)],
                                  finding_slots, message.get("text") or "")
     stated.update(follow_up_statements(words_read(message), {**slots, **stated}))
+    stated = about_the_past(question, words_read(message), stated)
     intent = (message.get("intent") or {}).get("name")
     answer = answer_to_question(question, message, stated, finding_slots)
     last_turn = turns >= MAX_TURNS and intent not in ALWAYS_ANSWERED

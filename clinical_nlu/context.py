@@ -69,6 +69,7 @@ class ContextAnnotator:
         continuation = "|".join(re.escape(w) for w in history["continuation"])
         self._continuation = re.compile(r"\b(" + continuation + r")\b")
         self._threshold = FEVER_C
+        self._traits = {phrase.lower() for phrase in spec["traits"]}
 
     def __call__(self, doc: Doc) -> Doc:
         findings = list(doc.spans["findings"])
@@ -91,6 +92,8 @@ class ContextAnnotator:
             applies[k].add("historical")
         for span, categories in zip(findings, applies, strict=True):
             context = next((c for c in self._priority if c in categories), "present")
+            if context == "present" and span.text.lower() in self._traits:
+                context = "stable"
             reading = span._.clinical_temperature
             if (
                 reading is not None

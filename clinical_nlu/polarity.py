@@ -25,6 +25,11 @@ WORD = re.compile(r"[a-z0-9']+")
 FIRST_CLAUSE = re.compile(r"[.,;:!?\n]| but | though | although | because | cos ")
 
 
+# Phrases that look like doubt but doubt the cause, not the answer ("not sure why, but my
+# hand is numb"): they answer nothing and switch off the doubt inside them.
+ASIDE = "aside"
+
+
 @cache
 def _lists() -> dict[str, dict[str, list[tuple[str, ...]]]]:
     spec = vocabulary.cached()["answers"]
@@ -65,7 +70,7 @@ def reading(text: str, kind: str) -> str | None:
     lists = _lists()[kind]
     if "unsure" in _matches(words(text), lists):
         return "unsure"  # doubt anywhere: "not really, maybe once" is no clear no
-    found = _matches(words(text[:first_clause_end(text)]), lists)
+    found = _matches(words(text[:first_clause_end(text)]), lists) - {ASIDE}
     if len(found) != 1:
         return None  # nothing, or both a yes and a no
     return found.pop()

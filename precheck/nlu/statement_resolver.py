@@ -6,7 +6,9 @@ DIET reads intents from surface words, so "I couldn't stop coughing last night" 
 as a goodbye (which would end the check) and "my vision isn't blurry" as a statement. The
 finding contexts are deterministic and reviewable, so they decide between these readings:
 
-- a message that states a current or long-standing finding is a statement (`inform`);
+- a message that states a current or long-standing finding is a statement (`inform`),
+  unless it opens with a no said on its own ("no thanks, I only wanted to say my leg is
+  numb" to "shall we start?" is a no, not consent by describing symptoms);
 - a message whose findings are all denied is a no (`deny`);
 - a message with no finding, which DIET could not read, read as a statement or read as a
   yes, a no or a doubt, is a yes, a no or a "not sure" when its words say so ("OK, agree":
@@ -87,10 +89,16 @@ def resolve(intent: str | None, text: str, entities: list[dict[str, Any]]) -> st
     if intent in UNCERTAIN:
         return None
     if any(context in STATED for context in contexts):
-        return "inform"
+        return "deny" if _opens_with_no(text, entities) else "inform"
     if all(context == "negated" for context in contexts):
         return "deny"
     return None
+
+
+def _opens_with_no(text: str, entities: list[dict[str, Any]]) -> bool:
+    end = polarity.first_clause_end(text)
+    return polarity.reading(text[:end], "agreement") == "no" and not any(
+        e.get("entity") == "finding" and e.get("start", 0) < end for e in entities)
 
 
 def _set_intent(message: Message, name: str) -> None:

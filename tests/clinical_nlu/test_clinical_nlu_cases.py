@@ -55,6 +55,13 @@ def test_entity_offsets_point_into_the_message():
         ("What if I get a fever", [("fever", "hypothetical")]),
         ("I'm wiped out, more than usual", [("fatigue", "present")]),
         ("just my usual tiredness", [("fatigue", "stable")]),
+        ("normal ms tiredness i did too much gardening", [("fatigue", "stable")]),
+        ("a bit of stiffness, nothing I can't live with", [("spasticity", "present")]),
+        ("no, it's cold today", []),
+        ("I am sensitive to heat, as many of us are", [("heat_worsening", "stable")]),
+        ("Fainting? No. Why, do people faint on the table?",
+         [("fainting", "hypothetical"), ("fainting", "negated")]),
+        ("are clots a thing with massage? my friend had one", [("dvt", "hypothetical")]),
     ],
 )
 def test_issue_examples(text, expected):

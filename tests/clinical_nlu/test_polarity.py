@@ -15,6 +15,7 @@ from protocol.questions import statement
     # a one-word no inside a sentence is no answer; nor are a yes and a no together
     ("headache very strong like never before", None), ("no yes", None),
     ("my sister has the flu", None),
+    ("runny nose but thats my usual hayfever", None),  # a nose is no doubt ("no sé")
 ])
 def test_presence(text, expected):
     assert reading(text, "presence") == expected
@@ -33,6 +34,8 @@ def test_agreement(text, expected):
     ("first_massage", "this would be my very first one", "yes"),
     ("first_massage", "never had one", "yes"),
     ("sensory_change_is_new", "same as always", "no"),
+    ("sensory_change_is_new", "same as it always is, my neuro has seen it", "no"),
+    ("sensory_change_is_new", "old old old", "no"),
     ("sensory_change_is_new", "it's been like that since 2015", "no"),
     ("sensory_change_is_new", "nothing new", "no"),
     ("new_or_worsening_symptoms", "everything's normal", "no"),
@@ -45,3 +48,9 @@ def test_agreement(text, expected):
 ])
 def test_statements_answer_without_yes_or_no(question, text, expected):
     assert statement(question, text) == expected
+
+
+@pytest.mark.parametrize("text", ["not sure why, but my hand is numb",
+                                  "i dont know why but im exhausted"])
+def test_doubt_about_the_cause_is_no_doubt_about_the_answer(text):
+    assert reading(text, "presence") is None

@@ -229,10 +229,10 @@ def test_a_leading_no_before_a_symptom_is_not_an_answer_to_the_question():
     ("unsure", "no, not sure actually", "unknown"),
     ("unsure", "yes I think so", "yes"),
     ("unsure", "kinda", "yes"),
-    ("unsure", "nah", "unknown"),
+    ("unsure", "nah", "no"),  # the words are clear, whatever DIET guessed
     ("affirm", "a little", "yes"),
 ])
-def test_the_leading_word_beats_affirm_deny_or_a_doubt_but_a_doubt_is_never_a_no(
+def test_the_leading_word_beats_affirm_deny_or_a_doubt_but_doubt_in_words_is_never_a_no(
         intent, text, answer):
     turn = understand(message(intent, text), ALL_RED_FLAGS_NO, "relapse_cleared", FINDING_SLOTS)
     assert turn.updates["relapse_cleared"] == answer
@@ -417,3 +417,63 @@ def test_a_number_that_is_no_temperature_reads_no_fever(text):
                       "fever", finding_slots())
     assert turn.updates.get("high_fever_or_confusion") is None
     assert "temperature_c" not in turn.updates
+
+
+def test_a_hedged_no_in_words_beats_diets_doubt():
+    turn = understand(message("unsure", "i dont think so"), ALL_RED_FLAGS_NO, "infection_signs",
+                      FINDING_SLOTS)
+    assert turn.updates == {"infection_signs": "no"}
+
+
+def test_doubt_in_the_words_stays_doubt_whatever_follows():
+    turn = understand(message("unsure", "idk prob not"), ALL_RED_FLAGS_NO, "infection_signs",
+                      FINDING_SLOTS)
+    assert turn.updates == {"infection_signs": "unknown"}
+
+
+def test_a_usual_runny_nose_is_no_infection():
+    turn = understand(message("inform", "runny nose but thats my usual hayfever, nothing else",
+                              [finding("infection", "stable")]),
+                      ALL_RED_FLAGS_NO, "infection_signs", FINDING_SLOTS)
+    assert turn.updates == {"infection_signs": "no"}
+
+
+def test_a_relapse_dated_weeks_ago_is_no_flare_up_now():
+    answers = understand_history([message("inform", "back to massage after my relapse of one "
+                                          "month ago", [finding("flare_up"), {
+                                              "entity": "onset", "value": "of one month ago",
+                                              "role": "recent"}])],
+                                 {"flare_up": "active_flare_up"})
+    assert "active_flare_up" not in answers
+
+
+def test_a_relapse_that_goes_on_is_a_flare_up_now():
+    answers = understand_history([message("inform", "my relapse started two weeks ago and I'm "
+                                          "still in it", [finding("flare_up"), {
+                                              "entity": "onset", "value": "two weeks ago",
+                                              "role": "recent"}])],
+                                 {"flare_up": "active_flare_up"})
+    assert answers["active_flare_up"] == "yes"
+
+
+def test_a_past_relapse_told_in_reply_to_the_relapse_question_answers_only_that():
+    turn = understand(message("inform", "yes, one month ago, my right leg was weak and tingling "
+                              "for two weeks", [finding("numbness")]),
+                      {**ALL_RED_FLAGS_NO, "red_flag_screen": "no", "active_flare_up": "no"},
+                      "recent_relapse", FINDING_SLOTS)
+    assert turn.updates == {"recent_relapse": "yes"}
+
+
+def test_a_relapse_named_in_reply_to_the_first_massage_question_is_no_flare_up():
+    turn = understand(message("inform", "No, I came before relapse, many times.",
+                              [finding("flare_up")]),
+                      {**ALL_RED_FLAGS_NO, "active_flare_up": "no"}, "first_massage",
+                      {**FINDING_SLOTS, "flare_up": "active_flare_up"})
+    assert turn.updates == {"first_massage": "no"}
+
+
+def test_doubt_in_the_words_turns_a_stated_yes_into_not_sure():
+    turn = understand(message("inform", "i think my left leg is a bit weaker but honestly i'm "
+                              "not sure", [finding("fatigue")]),
+                      ALL_RED_FLAGS_NO, "fatigue_today", FINDING_SLOTS)
+    assert turn.updates["fatigue_today"] == "unknown"

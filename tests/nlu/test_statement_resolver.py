@@ -35,6 +35,10 @@ def test_registered_as_an_intent_classifier_needing_no_training():
     ("inform", "no fever, no chills", "deny"),
     ("ask_term", "I'm having a flare up", "inform"),
     (None, "I have angina", "inform"),  # DIET had no guess it was sure of
+    # A no said first, on its own, stays a no ("shall we start?" is declined; in the check
+    # the intake form reads the numb foot itself).
+    ("inform", "no thanks, I only wanted to say my back is stiff", "deny"),
+    ("inform", "nope. but my foot is numb", "deny"),
 ])
 def test_findings_settle_statements(intent, text, expected):
     assert resolve(intent, text, extract_findings(text)) == expected

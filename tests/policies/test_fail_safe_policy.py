@@ -16,7 +16,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from precheck.policies.fail_safe import FailSafePolicy
 
 WATCHED = ["precheck_form", "action_give_advice", "action_show_summary", "action_decline",
-           "action_stop_check"]
+           "action_stop_check", "action_welcome", "action_ask_consent_again"]
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN = Domain.load(str(ROOT / "domain"))
 

@@ -3,7 +3,8 @@
 Each file lists conversations a client could have, in their own words. The driver
 says the opening messages, consents (`consent`, "yes" unless given) and anything more
 (`says`), then answers each question the assistant asks from `answers` (by question; "no"
-when not listed), until the advice arrives, and checks its payload. An outcome less
+when not listed), until the advice arrives, and checks its payload (`at_once`: the advice
+answers the opening messages). An outcome less
 cautious than expected is an under-triage.
 """
 
@@ -33,21 +34,23 @@ def advice_in(replies: list[dict]) -> dict | None:
     return next((r["custom"] for r in replies if "advice" in (r.get("custom") or {})), None)
 
 
-def have_conversation(assistant, conversation: dict) -> tuple[dict, list[str]]:
+def have_conversation(assistant, conversation: dict) -> tuple[dict, list[str], bool]:
+    """The advice, the questions asked, and whether the advice answered the opening."""
     sender = assistant.new_sender()
     replies = []
-    for text in [*conversation.get("opening", ["hi"]), conversation.get("consent", "yes"),
-                 *conversation.get("says", [])]:
+    opening = conversation.get("opening", ["hi"])
+    for turn, text in enumerate([*opening, conversation.get("consent", "yes"),
+                                 *conversation.get("says", [])]):
         replies = assistant.say(sender, text)
         if advice_in(replies) is not None:  # an urgent sign is answered at once
-            return advice_in(replies), []
+            return advice_in(replies), [], turn < len(opening)
     answers = {q: a if isinstance(a, list) else [a]
                for q, a in conversation.get("answers", {}).items()}
     asked: list[str] = []
     for _ in range(MAX_TURNS):
         payload = advice_in(replies)
         if payload is not None:
-            return payload, asked
+            return payload, asked, False
         question = assistant.tracker(sender)["slots"]["requested_slot"]
         assert question, f"no advice and no open question; last replies: {replies}"
         asked.append(question)
@@ -58,7 +61,7 @@ def have_conversation(assistant, conversation: dict) -> tuple[dict, list[str]]:
 
 @pytest.mark.parametrize("conversation", load_conversations(), ids=lambda c: c["name"])
 def test_conversation(assistant, conversation):
-    payload, asked = have_conversation(assistant, conversation)
+    payload, asked, at_once = have_conversation(assistant, conversation)
     expected = conversation["expect"]
     assert RANK[payload["advice"]] >= RANK[expected["advice"]], (
         f"UNDER-TRIAGE: got {payload}, expected {expected}; asked {asked}")
@@ -67,6 +70,7 @@ def test_conversation(assistant, conversation):
     assert set(expected.get("reasons", [])) <= set(payload["reasons"]), payload
     assert not set(expected.get("not_reasons", [])) & set(payload["reasons"]), payload
     assert not set(expected.get("not_asked", [])) & set(asked), f"asked again: {asked}"
+    assert at_once or not expected.get("at_once"), "the advice did not answer the opening"
 
 
 def test_the_outcomes_are_balanced():
