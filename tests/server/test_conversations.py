@@ -34,23 +34,31 @@ def advice_in(replies: list[dict]) -> dict | None:
     return next((r["custom"] for r in replies if "advice" in (r.get("custom") or {})), None)
 
 
-def have_conversation(assistant, conversation: dict) -> tuple[dict, list[str], bool]:
-    """The advice, the questions asked, and whether the advice answered the opening."""
+def opening_advice(assistant, conversation: dict) -> dict | None:
+    """The advice given in reply to the opening messages alone, if any."""
+    sender = assistant.new_sender()
+    for text in conversation.get("opening", ["hi"]):
+        replies = assistant.say(sender, text)
+        if advice_in(replies) is not None:
+            return advice_in(replies)
+    return None
+
+
+def have_conversation(assistant, conversation: dict) -> tuple[dict, list[str]]:
     sender = assistant.new_sender()
     replies = []
-    opening = conversation.get("opening", ["hi"])
-    for turn, text in enumerate([*opening, conversation.get("consent", "yes"),
-                                 *conversation.get("says", [])]):
+    for text in [*conversation.get("opening", ["hi"]), conversation.get("consent", "yes"),
+                 *conversation.get("says", [])]:
         replies = assistant.say(sender, text)
         if advice_in(replies) is not None:  # an urgent sign is answered at once
-            return advice_in(replies), [], turn < len(opening)
+            return advice_in(replies), []
     answers = {q: a if isinstance(a, list) else [a]
                for q, a in conversation.get("answers", {}).items()}
     asked: list[str] = []
     for _ in range(MAX_TURNS):
         payload = advice_in(replies)
         if payload is not None:
-            return payload, asked, False
+            return payload, asked
         question = assistant.tracker(sender)["slots"]["requested_slot"]
         assert question, f"no advice and no open question; last replies: {replies}"
         asked.append(question)
@@ -61,8 +69,12 @@ def have_conversation(assistant, conversation: dict) -> tuple[dict, list[str], b
 
 @pytest.mark.parametrize("conversation", load_conversations(), ids=lambda c: c["name"])
 def test_conversation(assistant, conversation):
-    payload, asked, at_once = have_conversation(assistant, conversation)
     expected = conversation["expect"]
+    if expected.get("at_once"):
+        payload, asked = opening_advice(assistant, conversation), []
+        assert payload is not None, "the advice did not answer the opening"
+    else:
+        payload, asked = have_conversation(assistant, conversation)
     assert RANK[payload["advice"]] >= RANK[expected["advice"]], (
         f"UNDER-TRIAGE: got {payload}, expected {expected}; asked {asked}")
     assert payload["advice"] == expected["advice"], f"got {payload}; asked {asked}"
@@ -70,7 +82,6 @@ def test_conversation(assistant, conversation):
     assert set(expected.get("reasons", [])) <= set(payload["reasons"]), payload
     assert not set(expected.get("not_reasons", [])) & set(payload["reasons"]), payload
     assert not set(expected.get("not_asked", [])) & set(asked), f"asked again: {asked}"
-    assert at_once or not expected.get("at_once"), "the advice did not answer the opening"
 
 
 def test_the_outcomes_are_balanced():
