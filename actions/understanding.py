@@ -261,6 +261,11 @@ def answer_to_question(
         return UNKNOWN
     if _no_longer(question, text, entities, finding_slots or {}):
         return NO
+    if question in RED_FLAG_QUESTIONS and _unexplained_body_part(
+            entities, message.get("text") or ""):
+        # "Nothing like a stroke, no. The only odd thing is my right calf, ...": something
+        # told that we cannot read is no clear no to an urgent sign; ask them one at a time
+        return UNKNOWN if question == "red_flag_screen" else None
     # A screen, or a red flag, is never denied on DIET's guess alone, only in words.
     answer = yes_no_answer(message, words_only=question in RED_FLAG_QUESTIONS or bool(members))
     if stated and not members and not _said_on_its_own(text, entities):
@@ -275,6 +280,27 @@ def answer_to_question(
         # by one (for the red flags, an open screen would read as "not ruled out")
         return UNKNOWN
     return answer
+
+
+SENTENCE = re.compile(r"[^.!?\n]+")
+# Where the urgent signs show (the screen's list), and words that say a sentence denies.
+RED_FLAG_PLACES = {"face", "mouth", "lip", "lips", "arm", "arms", "leg", "legs", "calf",
+                   "calves", "shin", "chest", "eye", "eyes", "head", "vision", "sight"}
+DENIES = re.compile(r"\b(no|not|nothing|fine|ok|okay|good|normal|never)\b|n't\b", re.IGNORECASE)
+
+
+def _unexplained_body_part(entities: list, text: str) -> bool:
+    """A sentence tells of a place where an urgent sign shows, with no finding we can read
+    and no denial in it."""
+    for sentence in SENTENCE.finditer(text):
+        inside = [e for e in entities
+                  if sentence.start() <= e.get("start", -1) < sentence.end()]
+        places = {str(e.get("value", "")).split()[-1:][0] for e in inside
+                  if e.get("entity") == "body_part" and e.get("value")}
+        if (places & RED_FLAG_PLACES and not any(e.get("entity") == "finding" for e in inside)
+                and not DENIES.search(sentence.group())):
+            return True
+    return False
 
 
 def _about(question: str, entities: list) -> str | None:

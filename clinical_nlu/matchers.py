@@ -378,7 +378,8 @@ class FindingMatcher:
                 lo, hi = sorted((first, second), key=lambda s: s.start)
                 gap = doc[lo.end : hi.start]
                 broken = any(
-                    t.is_punct and t.text not in "-'" or t.lower_ in self._breaks for t in gap
+                    t.is_punct and t.text not in "-'" and not _refers_back(t)
+                    or t.lower_ in self._breaks for t in gap
                 )
                 if (
                     len(gap) <= self._near_window
@@ -410,3 +411,12 @@ class FindingMatcher:
                 fever._.clinical_temperature = reading._.clinical_temperature
                 findings.append(fever)
         return sorted(findings, key=lambda s: s.start)
+
+
+# "my right calf, it's been swollen": a comma before a word pointing back joins the pair.
+POINTING_BACK = {"it", "it's", "its", "which", "that"}
+
+
+def _refers_back(token) -> bool:
+    following = token.nbor(1) if token.i + 1 < len(token.doc) else None
+    return token.text == "," and following is not None and following.lower_ in POINTING_BACK

@@ -477,3 +477,19 @@ def test_doubt_in_the_words_turns_a_stated_yes_into_not_sure():
                               "not sure", [finding("fatigue")]),
                       ALL_RED_FLAGS_NO, "fatigue_today", FINDING_SLOTS)
     assert turn.updates["fatigue_today"] == "unknown"
+
+
+def test_a_no_to_the_urgent_signs_beside_something_told_of_a_calf_asks_them_one_by_one():
+    text = "Nothing like a stroke, no. The only odd thing is my right calf, it feels funny"
+    turn = understand(message("deny", text, [{"entity": "body_part", "value": "right calf",
+                                              "start": text.index("right"), "end": len(text)}]),
+                      {}, "red_flag_screen", FINDING_SLOTS)
+    assert turn.updates["red_flag_screen"] == "unknown"
+
+
+def test_a_no_to_the_urgent_signs_that_names_a_place_to_deny_it_is_a_no():
+    text = "no, my face and arms are fine"
+    turn = understand(message("deny", text, [{"entity": "body_part", "value": "face",
+                                              "start": 7, "end": 11}]),
+                      {}, "red_flag_screen", FINDING_SLOTS)
+    assert turn.updates["red_flag_screen"] == "no"
