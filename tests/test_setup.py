@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from scripts import stack
-from tests.server.conftest import free_port
+from tests.server.conftest import command_line, free_port, parent_of_each_process
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -74,34 +75,103 @@ def test_ctrl_c_stops_both_servers_cleanly(trained_model, tmp_path):
            "TRACKER_DB": str(tmp_path / "conversations.db")}
     process = subprocess.Popen([sys.executable, "-m", "scripts.stack", "serve"], cwd=ROOT, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    output = read_until(process, "Ctrl-C stops both servers")
+    process.send_signal(signal.SIGINT)
+    output += read_until(process, "stopping ...")
+    # While it stops, a second stop request (`timeout` or a supervisor signals the whole
+    # group, make passes it on again): the stop it interrupts must still finish.
+    process.send_signal(signal.SIGTERM)
+    output += process.communicate(timeout=60)[0]
+    assert process.returncode == 0, output
+    assert "Traceback" not in output, output
+    noise = [line for line in output.splitlines() if "Warning" in line]
+    assert not noise, output  # library noise stays out of the terminal
+    wait_until_free([rasa_port, action_port])
+
+
+def read_until(process: subprocess.Popen, start: str) -> str:
+    """Its output up to the line that starts with `start` (or to its end)."""
     output = []
     for line in process.stdout:
         output.append(line)
-        if line.startswith("Ctrl-C stops both servers") or process.poll() is not None:
+        if line.startswith(start) or process.poll() is not None:
             break
-    process.send_signal(signal.SIGINT)
-    output.append(process.communicate(timeout=60)[0])
-    text = "".join(output)
-    assert process.returncode == 0, text
-    noise = [line for line in text.splitlines() if "Warning" in line]
-    assert not noise, text  # library noise stays out of the terminal
-    wait_until_free([rasa_port, action_port])
+    return "".join(output)
 
 
 def test_sigterm_to_make_run_alone_stops_every_server(trained_model, tmp_path):
     # As `timeout` or a supervisor stops it: the signal reaches make alone (which passes it
     # on to scripts/stack.py), not the servers.
     ports = {"RASA_PORT": free_port(), "ACTION_PORT": free_port(), "DEMO_PORT": free_port()}
-    env = {**os.environ, **{name: str(port) for name, port in ports.items()},
-           "TRACKER_DB": str(tmp_path / "conversations.db")}
-    make = subprocess.Popen(["make", "run"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
-    for line in make.stdout:
-        if line.startswith("Ctrl-C stops both servers") or make.poll() is not None:
-            break
+    make = start_make_run(ports, tmp_path)
+    read_until(make, "Ctrl-C stops both servers")
     make.send_signal(signal.SIGTERM)
-    make.communicate(timeout=60)
+    output = make.communicate(timeout=60)[0]
+    assert "Traceback" not in output, output
     wait_until_free(list(ports.values()))
+
+
+def start_make_run(ports: dict[str, int], state: Path) -> subprocess.Popen:
+    """`make run` in a process group of its own, as a supervisor starts it."""
+    env = {**os.environ, **{name: str(port) for name, port in ports.items()},
+           "TRACKER_DB": str(state / "conversations.db")}
+    return subprocess.Popen(["make", "run"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
+
+
+def test_a_killed_run_leaves_no_server_behind(trained_model, tmp_path):
+    # A supervisor's stop timeout, or the OOM killer: SIGKILL to make's whole process
+    # group, which the servers (each in a session of its own) are not part of.
+    ports = {"RASA_PORT": free_port(), "ACTION_PORT": free_port(), "DEMO_PORT": free_port()}
+    make = start_make_run(ports, tmp_path)
+    read_until(make, "Ctrl-C stops both servers")
+    servers = {pid: command_line(pid) for pid in descendants(make.pid)}
+    try:
+        os.killpg(make.pid, signal.SIGKILL)
+        make.communicate(timeout=60)
+        wait_until_free(list(ports.values()))
+    finally:
+        kill_left_over(servers)
+
+
+def test_the_next_run_stops_a_server_a_killed_run_left(trained_model, tmp_path):
+    # A server that did not end with its launcher (here it is stopped, SIGSTOP, as a hung
+    # one would be): the next `make run` on the same ports ends it and starts.
+    ports = {"RASA_PORT": free_port(), "ACTION_PORT": free_port(), "DEMO_PORT": free_port()}
+    first = start_make_run(ports, tmp_path)
+    read_until(first, "Ctrl-C stops both servers")
+    servers = {pid: command_line(pid) for pid in descendants(first.pid)}
+    try:
+        rasa = next(pid for pid in servers if "precheck.run_rasa run" in command_line(pid))
+        os.killpg(rasa, signal.SIGSTOP)
+        os.killpg(first.pid, signal.SIGKILL)
+        first.communicate(timeout=60)
+        second = start_make_run(ports, tmp_path)
+        output = read_until(second, "Ctrl-C stops both servers")
+        second.send_signal(signal.SIGTERM)
+        output += second.communicate(timeout=60)[0]
+        assert "Ctrl-C stops both servers" in output, output
+        wait_until_free(list(ports.values()))
+    finally:
+        kill_left_over(servers)
+
+
+def descendants(pid: int) -> list[int]:
+    parents = parent_of_each_process()
+    found, new = [], [pid]
+    while new:
+        new = [child for child, parent in parents.items() if parent in new]
+        found += new
+    return found
+
+
+def kill_left_over(servers: dict[int, str]) -> None:
+    """What a failing test would otherwise leave running: these processes only (a pid
+    that now runs another command is not ours any more)."""
+    for pid, command in servers.items():
+        with contextlib.suppress(OSError):
+            if command_line(pid) == command:
+                os.kill(pid, signal.SIGKILL)
 
 
 def wait_until_free(ports: list[int]) -> None:
