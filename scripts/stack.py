@@ -482,6 +482,14 @@ def run_record(rasa_port: str) -> Path:
     return STATE / f"run-{rasa_port}.json"
 
 
+def forget_run(rasa_port: str) -> None:
+    """Removes a run's record and the files written for its Rasa server: the credentials
+    hold the messaging apps' tokens, which have no business on disk once it stops."""
+    for path in (run_record(rasa_port), STATE / f"credentials-{rasa_port}.yml",
+                 STATE / f"endpoints-{rasa_port}.yml"):
+        path.unlink(missing_ok=True)
+
+
 def record_run(conf: dict[str, str], processes: dict[str, subprocess.Popen]) -> None:
     """.state/run-<Rasa port>.json: this launcher and its servers, so that the next run can
     stop the servers a hard stop of this one left running (stop_left_over_runs)."""
@@ -537,7 +545,8 @@ def group_members(group: int) -> list[int]:
 
 def stop_left_over_runs() -> None:
     """Stops the servers of each earlier run whose launcher is gone (SIGKILLed), which did
-    not end with it; a run still going keeps its servers (the port check then names them)."""
+    not end with it, and removes its files; a run still going keeps its servers (the port
+    check then names them)."""
     for path in STATE.glob("run-*.json"):
         try:
             record = json.loads(path.read_text())
@@ -550,7 +559,7 @@ def stop_left_over_runs() -> None:
             print("stopping servers an earlier run left running (ports "
                   f"{', '.join(server['port'] for server in left)}) ...", flush=True)
             end_groups([server["pid"] for server in left])
-        path.unlink()
+        forget_run(record["rasa_port"])
 
 
 def end_groups(groups: list[int]) -> None:
@@ -581,11 +590,13 @@ def serve(demo_page: bool) -> int:
     require_free_ports(ports)
     model = ensure_model()
     STATE.mkdir(exist_ok=True)
-    channel_credentials(conf)  # a half-configured messaging app stops us before any start
+    processes: dict[str, subprocess.Popen] = {}
+    # Before any file is written: the next run removes them if this one is killed.
+    record_run(conf, processes)
     started = time.monotonic()
     stop_on_signals()
-    processes: dict[str, subprocess.Popen] = {}
     try:
+        channel_credentials(conf)  # a half-configured messaging app stops us before any start
         processes["actions"] = start_action_server(conf)
         processes["rasa"] = start_rasa_server(conf, model)
         if demo_page:
@@ -605,7 +616,7 @@ def serve(demo_page: bool) -> int:
     finally:
         signal_further_stops_nothing()
         stop(list(processes.values()))
-        run_record(conf["RASA_PORT"]).unlink(missing_ok=True)
+        forget_run(conf["RASA_PORT"])
 
 
 def supervise(processes: dict[str, subprocess.Popen], conf: dict[str, str]) -> int:
@@ -695,6 +706,8 @@ def serve_one(which: str) -> int:
     finally:
         signal_further_stops_nothing()
         stop([process])
+        if which == "rasa":
+            forget_run(conf["RASA_PORT"])
 
 
 def main() -> int:

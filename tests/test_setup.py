@@ -105,10 +105,18 @@ def test_sigterm_to_make_run_alone_stops_every_server(trained_model, tmp_path):
     ports = {"RASA_PORT": free_port(), "ACTION_PORT": free_port(), "DEMO_PORT": free_port()}
     make = start_make_run(ports, tmp_path)
     read_until(make, "Ctrl-C stops both servers")
+    assert all(path.exists() for path in secrets_files(ports["RASA_PORT"]))
     make.send_signal(signal.SIGTERM)
     output = make.communicate(timeout=60)[0]
     assert "Traceback" not in output, output
     wait_until_free(list(ports.values()))
+    assert not any(path.exists() for path in secrets_files(ports["RASA_PORT"]))
+
+
+def secrets_files(rasa_port: int) -> list[Path]:
+    """What a run writes for Rasa from the environment: the messaging apps' tokens, the
+    stores' settings."""
+    return [ROOT / ".state" / f"{name}-{rasa_port}.yml" for name in ("credentials", "endpoints")]
 
 
 def start_make_run(ports: dict[str, int], state: Path) -> subprocess.Popen:
@@ -132,6 +140,18 @@ def test_a_killed_run_leaves_no_server_behind(trained_model, tmp_path):
         wait_until_free(list(ports.values()))
     finally:
         kill_left_over(servers)
+    # The next start removes the files the killed run left, even one that then stops at
+    # the port check.
+    assert all(path.exists() for path in secrets_files(ports["RASA_PORT"]))
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        taken = {"RASA_PORT": busy.getsockname()[1], "ACTION_PORT": free_port()}
+        result = subprocess.run([sys.executable, "-m", "scripts.stack", "serve"], cwd=ROOT,
+                                capture_output=True, text=True, timeout=60,
+                                env={**os.environ, **{k: str(v) for k, v in taken.items()}})
+    assert result.returncode == 2, result.stderr
+    assert not any(path.exists() for path in secrets_files(ports["RASA_PORT"]))
 
 
 def test_the_next_run_stops_a_server_a_killed_run_left(trained_model, tmp_path):
