@@ -76,10 +76,10 @@ FILE_LOCK_STORE_TYPE = "precheck.stores.lock_store.SQLiteLockStore"
 MAX_DEFAULT_WORKERS = 2
 
 
-def settings() -> dict[str, str]:
+def settings(chosen: dict[str, str] | None = None) -> dict[str, str]:
     """The runtime configuration, from the environment with embedded defaults
-    (README "Configuration" lists every variable)."""
-    env = os.environ.get
+    (README "Configuration" lists every variable); `chosen` stands for variables set."""
+    env = {**os.environ, **(chosen or {})}.get
     rasa_port = env("RASA_PORT", "5005")
     action_port = env("ACTION_PORT", "5055")
     demo_port = env("DEMO_PORT", "8080")
@@ -667,17 +667,25 @@ def conversations_at(conf: dict[str, str]) -> str:
 
 def shell() -> int:
     # One terminal, one worker: each worker would read the terminal's input.
-    conf = with_action_token({**settings(), "SANIC_WORKERS": "1"})
+    conf = with_action_token({**settings(shell_ports()), "SANIC_WORKERS": "1"})
     check_settings(conf)
-    require_free_ports({"action server": conf["ACTION_PORT"]})
+    stop_left_over_runs()
+    require_free_ports({"Rasa shell": conf["RASA_PORT"], "action server": conf["ACTION_PORT"]})
+    print(f"shell: Rasa on port {conf['RASA_PORT']}, action server on port "
+          f"{conf['ACTION_PORT']} (RASA_PORT, ACTION_PORT choose them)", flush=True)
     model = ensure_model()
+    STATE.mkdir(exist_ok=True)
+    processes: dict[str, subprocess.Popen] = {}
+    record_run(conf, processes)  # before any file is written, as serve() does
     stop_on_signals()
-    actions = start_action_server(conf)
     try:
-        wait_for_action_server(conf, actions)
+        processes["actions"] = start_action_server(conf)
+        record_run(conf, processes)
+        wait_for_action_server(conf, processes["actions"])
         # The conversation needs the terminal; only its stderr (warnings) is filtered.
-        conversation = launch([*RASA, "shell", "--quiet", "--model",
-                               str(model), "--endpoints", str(write_endpoints(conf)),
+        conversation = launch([*RASA, "shell", "--quiet", "--model", str(model),
+                               "--port", conf["RASA_PORT"],
+                               "--endpoints", str(write_endpoints(conf)),
                                "--credentials", str(channel_credentials(conf))], conf,
                               interactive=True)
         return conversation.wait()
@@ -688,7 +696,21 @@ def shell() -> int:
         return 0
     finally:
         signal_further_stops_nothing()
-        stop([actions])
+        stop(list(processes.values()))
+        forget_run(conf["RASA_PORT"])
+
+
+def shell_ports() -> dict[str, str]:
+    """The ports given, else free ones: a therapist's shell runs beside the clinic's
+    assistant, which holds the default ports."""
+    return {name: os.environ.get(name) or str(free_port())
+            for name in ("RASA_PORT", "ACTION_PORT")}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))  # the kernel picks a port nothing listens on
+        return probe.getsockname()[1]
 
 
 def serve_one(which: str) -> int:

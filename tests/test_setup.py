@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -31,6 +32,39 @@ def test_a_taken_port_is_named_and_fails():
         )
     assert result.returncode == 2
     assert f"port {port} (Rasa server) already in use" in result.stderr
+
+
+def test_the_shell_reports_a_taken_port_in_one_line(trained_model):
+    # `make shell` beside a running assistant, given the port the assistant holds.
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "scripts.stack", "shell"], cwd=ROOT, capture_output=True,
+            text=True, timeout=300, stdin=subprocess.DEVNULL,
+            env={**os.environ, "RASA_PORT": str(port), "ACTION_PORT": str(free_port())},
+        )
+    output = result.stdout + result.stderr
+    assert result.returncode == 2, output
+    assert f"port {port} (Rasa shell) already in use" in result.stderr, output
+    assert "Traceback" not in output, output
+
+
+def test_the_shell_takes_free_ports_of_its_own_and_says_which(trained_model, tmp_path):
+    # Beside `make run` on the default ports: none are given, so none are the defaults.
+    env = {name: value for name, value in os.environ.items()
+           if name not in ("RASA_PORT", "ACTION_PORT")}
+    result = subprocess.run(
+        [sys.executable, "-m", "scripts.stack", "shell"], cwd=ROOT, capture_output=True,
+        text=True, timeout=300, input="/stop\n",
+        env={**env, "TRACKER_DB": str(tmp_path / "conversations.db")},
+    )
+    output = result.stdout + result.stderr
+    said = re.search(r"shell: Rasa on port (\d+), action server on port (\d+)", output)
+    assert said, output
+    assert not {"5005", "5055"} & set(said.groups()), output
+    assert "Traceback" not in output, output
 
 
 @pytest.mark.skipif(any(Path(p).exists() for p in ("/usr/bin/python3.10",
