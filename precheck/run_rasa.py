@@ -6,10 +6,13 @@ scripts/stack.py starts every Rasa server and shell this way, with the arguments
 
 from __future__ import annotations
 
-from precheck import patches
+from precheck import lifeline, patches
 
 
 def main() -> None:
+    # This process ends with scripts/stack.py (it set that up); its Sanic workers, forked
+    # later, with this process.
+    lifeline.pass_on_to_forks()
     patches.install()
     from rasa.__main__ import main as rasa_main
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .engine import Decision, Reason
+from .questions import FOLLOW_UPS
 from .report import ANSWER_FIELDS, Answer, ClientReport
 from .rules import RULES, Level
 
@@ -109,16 +110,31 @@ def _reasons_for_client(decision: Decision) -> list[Reason]:
     ]
 
 
+def _not_asked(report: ClientReport, question: str) -> bool:
+    """A follow-up the answers before it made pointless ("relapse cleared" after no relapse):
+    no answer, but none was needed, unlike a "not sure" the therapist should ask about."""
+    condition = FOLLOW_UPS.get(question)
+    return (condition is not None and report.answer(question) is Answer.UNKNOWN
+            and any(report.answer(earlier).value != answer
+                    for earlier, answer in condition.items()))
+
+
 def _bullets(heading: str, items: list[str]) -> str:
     return "\n".join([heading, *(f"- {item}" for item in items)])
 
 
 def _reported(report: ClientReport) -> list[str]:
+    not_asked = [q for q in ANSWER_FIELDS if _not_asked(report, q)]
+
     def questions(answer: Answer) -> list[str]:
-        return [q.replace("_", " ") for q in ANSWER_FIELDS if report.answer(q) is answer]
+        return [q.replace("_", " ") for q in ANSWER_FIELDS
+                if report.answer(q) is answer and q not in not_asked]
 
     yes, unknown = questions(Answer.YES), questions(Answer.UNKNOWN)
     lines = [f"- Yes: {', '.join(yes) or 'none'}.", f"- Unknown: {', '.join(unknown) or 'none'}."]
+    if not_asked:
+        lines.append(f"- Not asked (did not apply): "
+                     f"{', '.join(q.replace('_', ' ') for q in not_asked)}.")
     if questions(Answer.NO):
         lines.append("- No: every other question.")
     if report.sensory_areas or report.sensory_since:

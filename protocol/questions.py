@@ -38,6 +38,11 @@ CONDITIONS = SCREENS["conditions_screen"]
 # Follow-ups whose answer a reply can state in passing, in the catalogue's words (`says`).
 STATED_FOLLOW_UPS = tuple(name for name, q in QUESTIONS.items()
                           if q.get("asked_if") and q.get("says"))
+# Follow-up questions of an answer, with the answers that must come first (`asked_if`):
+# after any other answer the check never asks them.
+FOLLOW_UPS = {name: q["asked_if"] for name, q in QUESTIONS.items()
+              if name in ANSWERS and set(q.get("asked_if") or ()) <= set(ANSWERS)
+              and q.get("asked_if")}
 # Answers that are places on the body, not yes/no.
 FREE_TEXT = frozenset(name for name, q in QUESTIONS.items() if q["kind"] == "places")
 

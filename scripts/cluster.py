@@ -455,10 +455,11 @@ def up() -> int:
     except RuntimeError as problem:
         print(f"error: {problem}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
+    except stack.StopRequested:
         print("\nstopping the cluster ...", flush=True)
         return 0
     finally:
+        stack.signal_further_stops_nothing()
         cluster.stop()
         (cluster.state / "cluster.pid").unlink(missing_ok=True)
 

@@ -13,8 +13,11 @@ exactly what a clinic runs. Subcommands:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import fcntl
+import functools
 import hashlib
+import json
 import os
 import re
 import secrets
@@ -31,6 +34,8 @@ from pathlib import Path
 from typing import IO
 
 import yaml
+
+from precheck import lifeline
 
 ROOT = Path(__file__).resolve().parent.parent
 MODELS = ROOT / "models"
@@ -54,6 +59,8 @@ MODEL_INPUTS = [
 
 STARTUP_TIMEOUT_S = 240
 STOP_TIMEOUT_S = 15
+# A server an earlier run left: SIGTERM, this long to end, then SIGKILL (it may be hung).
+LEFT_OVER_GRACE_S = 3
 MAX_RESTARTS = 5
 RESTART_WINDOW_S = 60
 
@@ -69,10 +76,10 @@ FILE_LOCK_STORE_TYPE = "precheck.stores.lock_store.SQLiteLockStore"
 MAX_DEFAULT_WORKERS = 2
 
 
-def settings() -> dict[str, str]:
+def settings(chosen: dict[str, str] | None = None) -> dict[str, str]:
     """The runtime configuration, from the environment with embedded defaults
-    (README "Configuration" lists every variable)."""
-    env = os.environ.get
+    (README "Configuration" lists every variable); `chosen` stands for variables set."""
+    env = {**os.environ, **(chosen or {})}.get
     rasa_port = env("RASA_PORT", "5005")
     action_port = env("ACTION_PORT", "5055")
     demo_port = env("DEMO_PORT", "8080")
@@ -200,13 +207,17 @@ def launch(command: list[str], conf: dict[str, str], interactive: bool = False) 
     """Starts a Rasa process whose output reaches this terminal without Python warnings.
 
     A server gets its own session (stop() ends its whole group) and both output streams
-    filtered; an interactive one keeps the terminal and only its stderr is filtered."""
+    filtered; an interactive one keeps the terminal and only its stderr is filtered. Either
+    ends when this process does, even by SIGKILL (precheck/lifeline.py): call from the
+    main thread."""
     if interactive:
         pipes = {"stderr": subprocess.PIPE}
     else:
         pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.STDOUT}
     process = subprocess.Popen(command, cwd=ROOT, env=quiet_env(conf), text=True,
-                               errors="replace", start_new_session=not interactive, **pipes)
+                               errors="replace", start_new_session=not interactive,
+                               preexec_fn=functools.partial(lifeline.end_with_parent,
+                                                            os.getpid()), **pipes)
     threading.Thread(target=forward_without_warnings,
                      args=(process.stdout or process.stderr,), daemon=True).start()
     return process
@@ -435,14 +446,132 @@ def signal_group(process: subprocess.Popen, signal_number: int) -> bool:
     return True
 
 
-def interrupt(*_: object) -> None:
-    """SIGTERM (a script, CI) or SIGHUP (a closed terminal) stop the servers as Ctrl-C does."""
-    raise KeyboardInterrupt
+class StopRequested(Exception):
+    """Ctrl-C, SIGTERM (a script, a supervisor, CI) or SIGHUP (a closed terminal)."""
+
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+def request_stop(*_: object) -> None:
+    # Only the first signal stops: a second one (a supervisor signals the whole group and
+    # make passes it on again; Ctrl-C pressed twice) would break off the stop the first
+    # one started, leaving servers running and a traceback on the terminal.
+    signal_further_stops_nothing()
+    raise StopRequested
+
+
+def already_stopping(*_: object) -> None:
+    """A stop signal while stopping. A handler, not SIG_IGN: ignored signals would stay
+    ignored in processes started from now on."""
 
 
 def stop_on_signals() -> None:
-    signal.signal(signal.SIGTERM, interrupt)
-    signal.signal(signal.SIGHUP, interrupt)
+    for number in STOP_SIGNALS:
+        signal.signal(number, request_stop)
+
+
+def signal_further_stops_nothing() -> None:
+    """For a launcher's stop path (after a stop signal or an error), which a signal would
+    otherwise break off."""
+    for number in STOP_SIGNALS:
+        signal.signal(number, already_stopping)
+
+
+def run_record(rasa_port: str) -> Path:
+    return STATE / f"run-{rasa_port}.json"
+
+
+def forget_run(rasa_port: str) -> None:
+    """Removes a run's record and the files written for its Rasa server: the credentials
+    hold the messaging apps' tokens, which have no business on disk once it stops."""
+    for path in (run_record(rasa_port), STATE / f"credentials-{rasa_port}.yml",
+                 STATE / f"endpoints-{rasa_port}.yml"):
+        path.unlink(missing_ok=True)
+
+
+def record_run(conf: dict[str, str], processes: dict[str, subprocess.Popen]) -> None:
+    """.state/run-<Rasa port>.json: this launcher and its servers, so that the next run can
+    stop the servers a hard stop of this one left running (stop_left_over_runs)."""
+    ports = {"actions": conf["ACTION_PORT"], "rasa": conf["RASA_PORT"],
+             "demo page": conf["DEMO_PORT"]}
+    record = {"launcher": identity(os.getpid()), "rasa_port": conf["RASA_PORT"],
+              "servers": {name: {**identity(process.pid), "port": ports[name]}
+                          for name, process in processes.items()}}
+    path = run_record(conf["RASA_PORT"])
+    path.with_suffix(".new").write_text(json.dumps(record, indent=1))
+    path.with_suffix(".new").replace(path)  # a reader never sees half a record
+
+
+def identity(pid: int) -> dict[str, int]:
+    """A pid with its start time: once a process is gone its pid can be another's."""
+    return {"pid": pid, "started": int(process_stat(pid)[19])}
+
+
+def process_stat(pid: int) -> list[str] | None:
+    """The fields of /proc/<pid>/stat after the command name (state, ppid, pgrp, ...;
+    start time at 19), or None when there is no such process."""
+    try:
+        stat = (Path("/proc") / str(pid) / "stat").read_text()
+    except OSError:
+        return None
+    return stat.rsplit(")", 1)[1].split()
+
+
+def is_running(recorded: dict[str, int]) -> bool:
+    stat = process_stat(recorded["pid"])
+    return stat is not None and stat[0] != "Z" and int(stat[19]) == recorded["started"]
+
+
+def group_left(recorded: dict[str, int]) -> bool:
+    """Whether the group the recorded server led still has live processes. Its leader may
+    be gone with its workers left; a leader's pid now started later is someone else's."""
+    stat = process_stat(recorded["pid"])
+    if stat is not None and int(stat[19]) != recorded["started"]:
+        return False
+    return bool(group_members(recorded["pid"]))
+
+
+def group_members(group: int) -> list[int]:
+    """The live processes of a process group. Zombies do not count: here nothing may reap
+    an orphan that ended (the container's first process does not)."""
+    members = []
+    for stat_file in Path("/proc").glob("[0-9]*/stat"):
+        stat = process_stat(int(stat_file.parent.name))
+        if stat is not None and stat[0] != "Z" and int(stat[2]) == group:
+            members.append(int(stat_file.parent.name))
+    return members
+
+
+def stop_left_over_runs() -> None:
+    """Stops the servers of each earlier run whose launcher is gone (SIGKILLed), which did
+    not end with it, and removes its files; a run still going keeps its servers (the port
+    check then names them)."""
+    for path in STATE.glob("run-*.json"):
+        try:
+            record = json.loads(path.read_text())
+        except FileNotFoundError:  # another run starting at the same time took care of it
+            continue
+        if is_running(record["launcher"]):
+            continue
+        left = [server for server in record["servers"].values() if group_left(server)]
+        if left:
+            print("stopping servers an earlier run left running (ports "
+                  f"{', '.join(server['port'] for server in left)}) ...", flush=True)
+            end_groups([server["pid"] for server in left])
+        forget_run(record["rasa_port"])
+
+
+def end_groups(groups: list[int]) -> None:
+    """SIGTERM, a short grace, then SIGKILL, to process groups this process did not start
+    (so cannot wait for)."""
+    for number in (signal.SIGTERM, signal.SIGKILL):
+        for group in groups:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(group, number)
+        deadline = time.monotonic() + LEFT_OVER_GRACE_S
+        while any(group_members(group) for group in groups) and time.monotonic() < deadline:
+            time.sleep(0.1)
 
 
 def with_action_token(conf: dict[str, str]) -> dict[str, str]:
@@ -457,17 +586,22 @@ def serve(demo_page: bool) -> int:
     ports = {"Rasa server": conf["RASA_PORT"], "action server": conf["ACTION_PORT"]}
     if demo_page:
         ports["demo page"] = conf["DEMO_PORT"]
+    stop_left_over_runs()
     require_free_ports(ports)
     model = ensure_model()
     STATE.mkdir(exist_ok=True)
-    channel_credentials(conf)  # a half-configured messaging app stops us before any start
+    processes: dict[str, subprocess.Popen] = {}
+    # Before any file is written: the next run removes them if this one is killed.
+    record_run(conf, processes)
     started = time.monotonic()
     stop_on_signals()
-    processes = {"actions": start_action_server(conf),
-                 "rasa": start_rasa_server(conf, model)}
-    if demo_page:
-        processes["demo page"] = start_demo_page(conf)
     try:
+        channel_credentials(conf)  # a half-configured messaging app stops us before any start
+        processes["actions"] = start_action_server(conf)
+        processes["rasa"] = start_rasa_server(conf, model)
+        if demo_page:
+            processes["demo page"] = start_demo_page(conf)
+        record_run(conf, processes)
         wait_for_action_server(conf, processes["actions"])
         wait_until_healthy(f"http://localhost:{conf['RASA_PORT']}/", processes["rasa"],
                            "Rasa server")
@@ -476,11 +610,13 @@ def serve(demo_page: bool) -> int:
     except RuntimeError as problem:
         print(f"error: {problem}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
+    except StopRequested:
         print("\nstopping ...", flush=True)
         return 0
     finally:
+        signal_further_stops_nothing()
         stop(list(processes.values()))
+        forget_run(conf["RASA_PORT"])
 
 
 def supervise(processes: dict[str, subprocess.Popen], conf: dict[str, str]) -> int:
@@ -504,6 +640,7 @@ def supervise(processes: dict[str, subprocess.Popen], conf: dict[str, str]) -> i
               f"{processes['actions'].returncode}); restarting it.", file=sys.stderr, flush=True)
         restarts.append(time.monotonic())
         processes["actions"] = start_action_server(conf)
+        record_run(conf, processes)
 
 
 def describe(conf: dict[str, str], seconds: float, demo_page: bool) -> str:
@@ -530,27 +667,50 @@ def conversations_at(conf: dict[str, str]) -> str:
 
 def shell() -> int:
     # One terminal, one worker: each worker would read the terminal's input.
-    conf = with_action_token({**settings(), "SANIC_WORKERS": "1"})
+    conf = with_action_token({**settings(shell_ports()), "SANIC_WORKERS": "1"})
     check_settings(conf)
-    require_free_ports({"action server": conf["ACTION_PORT"]})
+    stop_left_over_runs()
+    require_free_ports({"Rasa shell": conf["RASA_PORT"], "action server": conf["ACTION_PORT"]})
+    print(f"shell: Rasa on port {conf['RASA_PORT']}, action server on port "
+          f"{conf['ACTION_PORT']} (RASA_PORT, ACTION_PORT choose them)", flush=True)
     model = ensure_model()
+    STATE.mkdir(exist_ok=True)
+    processes: dict[str, subprocess.Popen] = {}
+    record_run(conf, processes)  # before any file is written, as serve() does
     stop_on_signals()
-    actions = start_action_server(conf)
     try:
-        wait_for_action_server(conf, actions)
+        processes["actions"] = start_action_server(conf)
+        record_run(conf, processes)
+        wait_for_action_server(conf, processes["actions"])
         # The conversation needs the terminal; only its stderr (warnings) is filtered.
-        conversation = launch([*RASA, "shell", "--quiet", "--model",
-                               str(model), "--endpoints", str(write_endpoints(conf)),
+        conversation = launch([*RASA, "shell", "--quiet", "--model", str(model),
+                               "--port", conf["RASA_PORT"],
+                               "--endpoints", str(write_endpoints(conf)),
                                "--credentials", str(channel_credentials(conf))], conf,
                               interactive=True)
         return conversation.wait()
     except RuntimeError as problem:
         print(f"error: {problem}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
+    except StopRequested:
         return 0
     finally:
-        stop([actions])
+        signal_further_stops_nothing()
+        stop(list(processes.values()))
+        forget_run(conf["RASA_PORT"])
+
+
+def shell_ports() -> dict[str, str]:
+    """The ports given, else free ones: a therapist's shell runs beside the clinic's
+    assistant, which holds the default ports."""
+    return {name: os.environ.get(name) or str(free_port())
+            for name in ("RASA_PORT", "ACTION_PORT")}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))  # the kernel picks a port nothing listens on
+        return probe.getsockname()[1]
 
 
 def serve_one(which: str) -> int:
@@ -563,10 +723,13 @@ def serve_one(which: str) -> int:
     stop_on_signals()
     try:
         return process.wait()
-    except KeyboardInterrupt:
+    except StopRequested:
         return 0
     finally:
+        signal_further_stops_nothing()
         stop([process])
+        if which == "rasa":
+            forget_run(conf["RASA_PORT"])
 
 
 def main() -> int:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -13,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from scripts import stack
-from tests.server.conftest import free_port
+from tests.server.conftest import command_line, free_port, parent_of_each_process
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,6 +32,39 @@ def test_a_taken_port_is_named_and_fails():
         )
     assert result.returncode == 2
     assert f"port {port} (Rasa server) already in use" in result.stderr
+
+
+def test_the_shell_reports_a_taken_port_in_one_line(trained_model):
+    # `make shell` beside a running assistant, given the port the assistant holds.
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "scripts.stack", "shell"], cwd=ROOT, capture_output=True,
+            text=True, timeout=300, stdin=subprocess.DEVNULL,
+            env={**os.environ, "RASA_PORT": str(port), "ACTION_PORT": str(free_port())},
+        )
+    output = result.stdout + result.stderr
+    assert result.returncode == 2, output
+    assert f"port {port} (Rasa shell) already in use" in result.stderr, output
+    assert "Traceback" not in output, output
+
+
+def test_the_shell_takes_free_ports_of_its_own_and_says_which(trained_model, tmp_path):
+    # Beside `make run` on the default ports: none are given, so none are the defaults.
+    env = {name: value for name, value in os.environ.items()
+           if name not in ("RASA_PORT", "ACTION_PORT")}
+    result = subprocess.run(
+        [sys.executable, "-m", "scripts.stack", "shell"], cwd=ROOT, capture_output=True,
+        text=True, timeout=300, input="/stop\n",
+        env={**env, "TRACKER_DB": str(tmp_path / "conversations.db")},
+    )
+    output = result.stdout + result.stderr
+    said = re.search(r"shell: Rasa on port (\d+), action server on port (\d+)", output)
+    assert said, output
+    assert not {"5005", "5055"} & set(said.groups()), output
+    assert "Traceback" not in output, output
 
 
 @pytest.mark.skipif(any(Path(p).exists() for p in ("/usr/bin/python3.10",
@@ -74,34 +109,123 @@ def test_ctrl_c_stops_both_servers_cleanly(trained_model, tmp_path):
            "TRACKER_DB": str(tmp_path / "conversations.db")}
     process = subprocess.Popen([sys.executable, "-m", "scripts.stack", "serve"], cwd=ROOT, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    output = read_until(process, "Ctrl-C stops both servers")
+    process.send_signal(signal.SIGINT)
+    output += read_until(process, "stopping ...")
+    # While it stops, a second stop request (`timeout` or a supervisor signals the whole
+    # group, make passes it on again): the stop it interrupts must still finish.
+    process.send_signal(signal.SIGTERM)
+    output += process.communicate(timeout=60)[0]
+    assert process.returncode == 0, output
+    assert "Traceback" not in output, output
+    noise = [line for line in output.splitlines() if "Warning" in line]
+    assert not noise, output  # library noise stays out of the terminal
+    wait_until_free([rasa_port, action_port])
+
+
+def read_until(process: subprocess.Popen, start: str) -> str:
+    """Its output up to the line that starts with `start` (or to its end)."""
     output = []
     for line in process.stdout:
         output.append(line)
-        if line.startswith("Ctrl-C stops both servers") or process.poll() is not None:
+        if line.startswith(start) or process.poll() is not None:
             break
-    process.send_signal(signal.SIGINT)
-    output.append(process.communicate(timeout=60)[0])
-    text = "".join(output)
-    assert process.returncode == 0, text
-    noise = [line for line in text.splitlines() if "Warning" in line]
-    assert not noise, text  # library noise stays out of the terminal
-    wait_until_free([rasa_port, action_port])
+    return "".join(output)
 
 
 def test_sigterm_to_make_run_alone_stops_every_server(trained_model, tmp_path):
     # As `timeout` or a supervisor stops it: the signal reaches make alone (which passes it
     # on to scripts/stack.py), not the servers.
     ports = {"RASA_PORT": free_port(), "ACTION_PORT": free_port(), "DEMO_PORT": free_port()}
-    env = {**os.environ, **{name: str(port) for name, port in ports.items()},
-           "TRACKER_DB": str(tmp_path / "conversations.db")}
-    make = subprocess.Popen(["make", "run"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
-    for line in make.stdout:
-        if line.startswith("Ctrl-C stops both servers") or make.poll() is not None:
-            break
+    make = start_make_run(ports, tmp_path)
+    read_until(make, "Ctrl-C stops both servers")
+    assert all(path.exists() for path in secrets_files(ports["RASA_PORT"]))
     make.send_signal(signal.SIGTERM)
-    make.communicate(timeout=60)
+    output = make.communicate(timeout=60)[0]
+    assert "Traceback" not in output, output
     wait_until_free(list(ports.values()))
+    assert not any(path.exists() for path in secrets_files(ports["RASA_PORT"]))
+
+
+def secrets_files(rasa_port: int) -> list[Path]:
+    """What a run writes for Rasa from the environment: the messaging apps' tokens, the
+    stores' settings."""
+    return [ROOT / ".state" / f"{name}-{rasa_port}.yml" for name in ("credentials", "endpoints")]
+
+
+def start_make_run(ports: dict[str, int], state: Path) -> subprocess.Popen:
+    """`make run` in a process group of its own, as a supervisor starts it."""
+    env = {**os.environ, **{name: str(port) for name, port in ports.items()},
+           "TRACKER_DB": str(state / "conversations.db")}
+    return subprocess.Popen(["make", "run"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
+
+
+def test_a_killed_run_leaves_no_server_behind(trained_model, tmp_path):
+    # A supervisor's stop timeout, or the OOM killer: SIGKILL to make's whole process
+    # group, which the servers (each in a session of its own) are not part of.
+    ports = {"RASA_PORT": free_port(), "ACTION_PORT": free_port(), "DEMO_PORT": free_port()}
+    make = start_make_run(ports, tmp_path)
+    read_until(make, "Ctrl-C stops both servers")
+    servers = {pid: command_line(pid) for pid in descendants(make.pid)}
+    try:
+        os.killpg(make.pid, signal.SIGKILL)
+        make.communicate(timeout=60)
+        wait_until_free(list(ports.values()))
+    finally:
+        kill_left_over(servers)
+    # The next start removes the files the killed run left, even one that then stops at
+    # the port check.
+    assert all(path.exists() for path in secrets_files(ports["RASA_PORT"]))
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        taken = {"RASA_PORT": busy.getsockname()[1], "ACTION_PORT": free_port()}
+        result = subprocess.run([sys.executable, "-m", "scripts.stack", "serve"], cwd=ROOT,
+                                capture_output=True, text=True, timeout=60,
+                                env={**os.environ, **{k: str(v) for k, v in taken.items()}})
+    assert result.returncode == 2, result.stderr
+    assert not any(path.exists() for path in secrets_files(ports["RASA_PORT"]))
+
+
+def test_the_next_run_stops_a_server_a_killed_run_left(trained_model, tmp_path):
+    # A server that did not end with its launcher (here it is stopped, SIGSTOP, as a hung
+    # one would be): the next `make run` on the same ports ends it and starts.
+    ports = {"RASA_PORT": free_port(), "ACTION_PORT": free_port(), "DEMO_PORT": free_port()}
+    first = start_make_run(ports, tmp_path)
+    read_until(first, "Ctrl-C stops both servers")
+    servers = {pid: command_line(pid) for pid in descendants(first.pid)}
+    try:
+        rasa = next(pid for pid in servers if "precheck.run_rasa run" in command_line(pid))
+        os.killpg(rasa, signal.SIGSTOP)
+        os.killpg(first.pid, signal.SIGKILL)
+        first.communicate(timeout=60)
+        second = start_make_run(ports, tmp_path)
+        output = read_until(second, "Ctrl-C stops both servers")
+        second.send_signal(signal.SIGTERM)
+        output += second.communicate(timeout=60)[0]
+        assert "Ctrl-C stops both servers" in output, output
+        wait_until_free(list(ports.values()))
+    finally:
+        kill_left_over(servers)
+
+
+def descendants(pid: int) -> list[int]:
+    parents = parent_of_each_process()
+    found, new = [], [pid]
+    while new:
+        new = [child for child, parent in parents.items() if parent in new]
+        found += new
+    return found
+
+
+def kill_left_over(servers: dict[int, str]) -> None:
+    """What a failing test would otherwise leave running: these processes only (a pid
+    that now runs another command is not ours any more)."""
+    for pid, command in servers.items():
+        with contextlib.suppress(OSError):
+            if command_line(pid) == command:
+                os.kill(pid, signal.SIGKILL)
 
 
 def wait_until_free(ports: list[int]) -> None:

@@ -254,6 +254,19 @@ def test_therapist_summary_is_specific():
     assert summary.endswith("Not confirmed (answer unknown, ask the client): G8.")
 
 
+def test_follow_ups_never_asked_are_listed_as_not_asked_not_as_unknown():
+    # The slots as a finished check leaves them: a follow-up is asked only after a yes, so
+    # after a no or a "not sure" its slot stays empty.
+    slots = {**RETURNING_CLIENT_ALL_NO, "recent_relapse": "no", "relapse_cleared": None,
+             "heart_or_circulation_problem": "unknown", "heart_cleared": None,
+             "fatigue_today": "yes", "fatigue_unusual": "unknown", "osteoporosis": "unknown"}
+    client = ClientReport.from_slots(slots)
+    summary = therapist_summary(evaluate(client), client)
+
+    assert "- Unknown: fatigue unusual, heart or circulation problem, osteoporosis." in summary
+    assert "- Not asked (did not apply): relapse cleared, heart cleared." in summary
+
+
 def test_therapist_summary_for_urgent_care_says_do_not_treat():
     client = report(clot_signs="yes", fever="unknown")
     summary = therapist_summary(evaluate(client), client)
