@@ -52,6 +52,11 @@ UNSURE_OF_IT = re.compile(
     r"|remember|recall|be sure)|hard to (say|tell)|who knows)\b",
     re.IGNORECASE,
 )
+# A yes said as the reply's first word, which a no in the findings or phrases cannot
+# outweigh ("yes, but it's the same as always"); "I always have a bit of a cough, nothing
+# different" or "i have 3 kids so its explained" open with no such word.
+LEADING_YES = re.compile(r"^\W*(yes+|yeah|yep|yup|yea|yeh|ya|y|kinda|kind of|sort of|a bit|"
+                         r"a little|slightly|somewhat)\b", re.IGNORECASE)
 # Intents the dialogue rules answer (why, what is, a person, start over, bye, forget me).
 DIGRESSIONS = {"ask_why", "ask_term", "request_human", "start_over", "goodbye", "delete_my_data"}
 # Set by precheck/nlu/message_guard.py on a message too long to read: it answers nothing,
@@ -239,6 +244,9 @@ def answer_to_question(
     members = SCREENS.get(question, ())
     if any(stated.get(member) == YES for member in members):
         return YES  # a red flag named is a yes to the screen, whatever the first word says
+    if members and NONE_ON_THE_LIST.search(text.lower()) and \
+            polarity.reading(text, "presence") != UNKNOWN_WORD:
+        return NO  # "I use a wheelchair. No new weakness, and nothing else on that list."
     if _over_since(question, text, entities, finding_slots or {}):
         return NO
     said = (stated.get(question) or questions.statement(question, text)
@@ -252,7 +260,8 @@ def answer_to_question(
         # a yes ("I think he said yes? it was a really quick phone call": a clearance not
         # confirmed), and words against findings settle nothing safer than "not sure".
         in_words = polarity.reading(text, "presence")
-        doubted = (said == NO and in_words in ("unsure", "yes")) or (
+        against = in_words == "unsure" or (in_words == YES and LEADING_YES.match(text))
+        doubted = (said == NO and against) or (
             said == YES and in_words == "unsure" and UNSURE_OF_IT.search(text) is not None)
         return UNKNOWN if doubted else said
     if intent == "unsure" and polarity.reading(text, "presence") not in (YES, NO):
@@ -315,6 +324,11 @@ def _about(question: str, entities: list) -> str | None:
 
 
 RED_FLAG_QUESTIONS = {"red_flag_screen", *RED_FLAGS}
+# A screen denied as a whole, wherever it is said in the reply.
+NONE_ON_THE_LIST = re.compile(
+    r"\b(nothing|none|no)( else)? (on|from|of) (that|the|this|your) list\b"
+    r"|\bnone of (them|those|these|that|the above)\b|\bno to (all|everything|the lot)\b")
+UNKNOWN_WORD = "unsure"  # clinical_nlu.polarity's reading of doubt
 # A screen answered with what applies and that nothing else does.
 ONLY_THESE = re.compile(
     r"\b(just|only)\b|\bnothing else\b|\bnone of the (others|rest|other)\b"
@@ -364,9 +378,11 @@ def _over_since(question: str, text: str, entities: list,
     if question in ABOUT_THE_PAST or question in RED_FLAG_QUESTIONS:
         return False
     lowered = text.lower()
+    findings = [e for e in entities if e.get("entity") == "finding"]
+    # "had them bad in 2020 but they settled right down": no finding, the question's topic
     return (OVER_SINCE.search(lowered) is not None and not GOES_ON.search(lowered)
-            and any(e.get("entity") == "finding" and finding_slots.get(e.get("value")) == question
-                    for e in entities))
+            and (not findings or any(finding_slots.get(e.get("value")) == question
+                                     for e in findings)))
 
 
 def _no_longer(question: str, text: str, entities: list,

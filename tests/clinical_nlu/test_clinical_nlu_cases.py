@@ -62,6 +62,8 @@ def test_entity_offsets_point_into_the_message():
         ("Fainting? No. Why, do people faint on the table?",
          [("fainting", "hypothetical"), ("fainting", "negated")]),
         ("are clots a thing with massage? my friend had one", [("dvt", "hypothetical")]),
+        ("def, its boiling n im struggling 2 walk far", [("heat_worsening", "present")]),
+        ("my balance is awful, it's never been this bad", [("balance_problem", "present")]),
     ],
 )
 def test_issue_examples(text, expected):

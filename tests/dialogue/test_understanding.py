@@ -493,3 +493,24 @@ def test_a_no_to_the_urgent_signs_that_names_a_place_to_deny_it_is_a_no():
                                               "start": 7, "end": 11}]),
                       {}, "red_flag_screen", FINDING_SLOTS)
     assert turn.updates["red_flag_screen"] == "no"
+
+
+def test_nothing_else_on_the_list_denies_the_urgent_signs_wherever_it_is_said():
+    text = ("I use a wheelchair and have done for years. No new weakness, and nothing else on "
+            "that list.")
+    turn = understand(message("inform", text, [finding("weakness", "negated")]), {},
+                      "red_flag_screen", {**FINDING_SLOTS, "weakness": "new_or_worsening_symptoms"})
+    assert turn.updates["red_flag_screen"] == "no"
+
+
+def test_a_topic_said_to_be_healed_is_a_no_now_without_a_finding():
+    turn = understand(message("inform", "Had one in hospital in 2022, healed completely."),
+                      ALL_RED_FLAGS_NO, "pressure_sores", FINDING_SLOTS)
+    assert turn.updates == {"pressure_sores": "no"}
+
+
+def test_a_degree_word_inside_a_stable_finding_is_no_yes():
+    turn = understand(message("inform", "I always have a bit of a cough, I'm a smoker, nothing "
+                              "different", [finding("infection", "stable")]),
+                      ALL_RED_FLAGS_NO, "infection_signs", FINDING_SLOTS)
+    assert turn.updates == {"infection_signs": "no"}
