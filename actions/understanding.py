@@ -105,9 +105,20 @@ def findings_to_answers(
             _apply_finding(answers, slot, role or "present")
         elif kind == "temperature":
             _apply_temperature(answers, value, role)
+    if _new_beside_old(entities, finding_slots):
+        # "always a bit numb but the burning started monday": the old one says nothing of
+        # whether the feeling is new
+        answers.pop("sensory_change_is_new", None)
     _apply_onset(answers, entities)
     places_in_passing(answers, entities, text)
     return answers
+
+
+def _new_beside_old(entities: Iterable[Mapping[str, Any]],
+                    finding_slots: Mapping[str, str]) -> bool:
+    roles = {e.get("role") for e in entities if e.get("entity") == "finding"
+             and finding_slots.get(e.get("value")) == "sensory_change"}
+    return {"stable", "present"} <= roles
 
 
 AGO = re.compile(r"\bago\b")
@@ -200,9 +211,13 @@ def _apply_onset(answers: dict[str, Any], entities: Iterable[Mapping[str, Any]])
         return
     onsets = [entity for entity in entities if entity.get("entity") == "onset"]
     if onsets:
-        # "numb since 2015 but worse this week": any recent onset makes it new
+        # "numb since 2015 but worse this week", "always a bit numb but the burning started
+        # monday": any recent onset makes it new, whatever an old one said
         old = all(entity.get("role") == "long_standing" for entity in onsets)
-        answers.setdefault("sensory_change_is_new", NO if old else YES)
+        if old:
+            answers.setdefault("sensory_change_is_new", NO)
+        else:
+            answers["sensory_change_is_new"] = YES
         answers.setdefault("sensory_since", str(onsets[0].get("value")))
 
 

@@ -514,3 +514,11 @@ def test_a_degree_word_inside_a_stable_finding_is_no_yes():
                               "different", [finding("infection", "stable")]),
                       ALL_RED_FLAGS_NO, "infection_signs", FINDING_SLOTS)
     assert turn.updates == {"infection_signs": "no"}
+
+
+def test_an_old_numbness_beside_a_new_burning_does_not_say_the_feeling_is_old():
+    turn = understand(message("inform", "erm its always been a bit numb but the burning started "
+                              "monday", [finding("numbness", "stable"), finding("burning")]),
+                      {**ALL_RED_FLAGS_NO, "sensory_change": "yes"}, "sensory_change_is_new",
+                      {**FINDING_SLOTS, "burning": "sensory_change"})
+    assert turn.updates.get("sensory_change_is_new") != "no"
