@@ -49,7 +49,7 @@ DOUBT = re.compile(
 UNSURE_OF_IT = re.compile(
     r"\b(not (really |quite |totally |entirely |100% )?(sure|certain)|unsure|uncertain|dunno"
     r"|no idea|idk|(don'?t|do not|can'?t|cannot|couldn'?t) (really |honestly )?(know|tell|say"
-    r"|remember|recall|be sure)|hard to (say|tell)|who knows)\b",
+    r"|remember|recall|be sure)|hard to (say|tell)|who knows)\b(?! why)",
     re.IGNORECASE,
 )
 # A yes said as the reply's first word, which a no in the findings or phrases cannot
@@ -277,7 +277,7 @@ def answer_to_question(
         in_words = polarity.reading(text, "presence")
         against = in_words == "unsure" or (in_words == YES and LEADING_YES.match(text))
         doubted = (said == NO and against) or (
-            said == YES and in_words == "unsure" and UNSURE_OF_IT.search(text) is not None)
+            said == YES and UNSURE_OF_IT.search(text) is not None)
         return UNKNOWN if doubted else said
     if intent == "unsure" and polarity.reading(text, "presence") not in (YES, NO):
         # DIET's doubt, unless the words say yes ("kinda") or a no without doubt ("i dont
@@ -285,13 +285,13 @@ def answer_to_question(
         return UNKNOWN
     if _no_longer(question, text, entities, finding_slots or {}):
         return NO
-    if question in RED_FLAG_QUESTIONS and _unexplained_body_part(
+    # A screen, or a red flag, is never denied on DIET's guess alone, only in words.
+    answer = yes_no_answer(message, words_only=question in RED_FLAG_QUESTIONS or bool(members))
+    if answer == NO and question in RED_FLAG_QUESTIONS and _unexplained_body_part(
             entities, message.get("text") or ""):
         # "Nothing like a stroke, no. The only odd thing is my right calf, ...": something
         # told that we cannot read is no clear no to an urgent sign; ask them one at a time
         return UNKNOWN if question == "red_flag_screen" else None
-    # A screen, or a red flag, is never denied on DIET's guess alone, only in words.
-    answer = yes_no_answer(message, words_only=question in RED_FLAG_QUESTIONS or bool(members))
     if stated and not members and not _said_on_its_own(text, entities):
         return None
     if question == "conditions_screen" and any(stated.get(m) == YES for m in members) \
@@ -307,21 +307,26 @@ def answer_to_question(
 
 
 SENTENCE = re.compile(r"[^.!?\n]+")
-# Where the urgent signs show (the screen's list), and words that say a sentence denies.
-RED_FLAG_PLACES = {"face", "mouth", "lip", "lips", "arm", "arms", "leg", "legs", "calf",
-                   "calves", "shin", "chest", "eye", "eyes", "head", "vision", "sight"}
-DENIES = re.compile(r"\b(no|not|nothing|fine|ok|okay|good|normal|never)\b|n't\b", re.IGNORECASE)
+# Where the urgent signs show, and what they touch (the screen's list): a sentence naming one
+# tells of something, whether or not we can read what.
+RED_FLAG_WORDS = {"face", "mouth", "lip", "lips", "arm", "arms", "leg", "legs", "calf",
+                  "calves", "shin", "chest", "eye", "eyes", "head", "vision", "sight",
+                  "breath", "breathing", "breathe", "speech", "speak", "talk", "walk", "stand"}
+WORD = re.compile(r"[a-z]+")
+# A sentence that denies: it opens with a no ("No chest pain.") or says a place is fine.
+DENIES = re.compile(r"^\W*(no|nope|nah|not|nothing|never|none)\b"
+                    r"|\b(is|are|was|feels?|all|both) (fine|ok|okay|good|normal)\b",
+                    re.IGNORECASE)
 
 
 def _unexplained_body_part(entities: list, text: str) -> bool:
-    """A sentence tells of a place where an urgent sign shows, with no finding we can read
-    and no denial in it."""
+    """A sentence tells of a place or a function an urgent sign touches, with no finding we
+    can read and no denial ("Only breathing is difficult since yesterday")."""
     for sentence in SENTENCE.finditer(text):
         inside = [e for e in entities
                   if sentence.start() <= e.get("start", -1) < sentence.end()]
-        places = {str(e.get("value", "")).split()[-1:][0] for e in inside
-                  if e.get("entity") == "body_part" and e.get("value")}
-        if (places & RED_FLAG_PLACES and not any(e.get("entity") == "finding" for e in inside)
+        named = set(WORD.findall(sentence.group().lower())) & RED_FLAG_WORDS
+        if (named and not any(e.get("entity") == "finding" for e in inside)
                 and not DENIES.search(sentence.group())):
             return True
     return False
@@ -355,7 +360,7 @@ ABOUT_THE_PAST = {"recent_relapse", "relapse_cleared", "heart_cleared", "first_m
 OVER = re.compile(
     r"\b(gone now|it'?s gone|all gone|(has |have )?(cleared|cleared up|settled|went away|gone away)"
     r"|not any ?more|no longer|better now|fine now|got over it|over now|all over|recovered"
-    r"|healed|gone since|years back|(\w+ )?(years|months) ago"
+    r"|healed|years back|(\w+ )?(years|months) ago"
     r"|back in (the )?(spring|summer|autumn|fall|winter|\d{4}))\b")
 # "I fainted once in 2010, nothing since": said to be over in so many words, whatever the
 # findings' own reading of the episode.
@@ -400,6 +405,11 @@ def _over_since(question: str, text: str, entities: list,
                                      for e in findings)))
 
 
+def _began_lately(entities: list, lowered: str) -> bool:
+    return TODAY.search(lowered) is not None or any(
+        e.get("entity") == "onset" and e.get("role") == "sudden" for e in entities)
+
+
 def _no_longer(question: str, text: str, entities: list,
                finding_slots: Mapping[str, str]) -> bool:
     """The question's topic is over, or is someone else's and the client says no for
@@ -411,6 +421,8 @@ def _no_longer(question: str, text: str, entities: list,
     if any(role in ("present", "stable", "hypothetical") for role in roles):
         return False
     lowered = text.lower()
+    if question in RED_FLAG_QUESTIONS and _began_lately(entities, lowered):
+        return False  # "half the vision gone since last night" is no sign that is over
     if (OVER.search(lowered) or OVER_SINCE.search(lowered)) and not GOES_ON.search(lowered):
         return bool(roles) or polarity.reading(text, "presence") == "yes"
     others = bool(roles) and all(role == "other_person" for role in roles)

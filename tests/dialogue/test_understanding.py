@@ -487,6 +487,12 @@ def test_a_no_to_the_urgent_signs_beside_something_told_of_a_calf_asks_them_one_
     assert turn.updates["red_flag_screen"] == "unknown"
 
 
+def test_a_no_to_the_urgent_signs_then_a_breathing_trouble_we_cannot_read_asks_them_one_by_one():
+    text = "No chest pain. Only breathing is strange since yesterday, before not like this."
+    turn = understand(message("deny", text), {}, "red_flag_screen", FINDING_SLOTS)
+    assert turn.updates["red_flag_screen"] == "unknown"
+
+
 def test_a_no_to_the_urgent_signs_that_names_a_place_to_deny_it_is_a_no():
     text = "no, my face and arms are fine"
     turn = understand(message("deny", text, [{"entity": "body_part", "value": "face",
@@ -522,3 +528,21 @@ def test_an_old_numbness_beside_a_new_burning_does_not_say_the_feeling_is_old():
                       {**ALL_RED_FLAGS_NO, "sensory_change": "yes"}, "sensory_change_is_new",
                       {**FINDING_SLOTS, "burning": "sensory_change"})
     assert turn.updates.get("sensory_change_is_new") != "no"
+
+
+def test_a_clearance_the_client_cannot_remember_is_not_sure():
+    turn = understand(message("inform", "I think the GP said it was fine? Or was it the physio... "
+                              "I honestly can't remember if anyone said massage specifically"),
+                      {**ALL_RED_FLAGS_NO, "recent_relapse": "yes"}, "relapse_cleared",
+                      FINDING_SLOTS)
+    assert turn.updates["relapse_cleared"] == "unknown"
+
+
+@pytest.mark.parametrize("text", ["Yes, suddenly last night around 10 pm, the lower half of my "
+                                  "left eye is dark.",
+                                  "Yes, left eye, half the vision gone since last night."])
+def test_a_yes_to_an_urgent_sign_that_began_last_night_is_a_yes(text):
+    turn = understand(message("affirm", text, [{"entity": "body_part", "value": "left eye",
+                                                "start": text.index("left"), "end": len(text)}]),
+                      {"red_flag_screen": "unknown"}, "sudden_vision_loss", FINDING_SLOTS)
+    assert turn.updates["sudden_vision_loss"] == "yes"
