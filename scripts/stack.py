@@ -369,13 +369,12 @@ def rasa_server_command(conf: dict[str, str], model: Path) -> list[str]:
         "--interface", conf["RASA_INTERFACE"], "--port", conf["RASA_PORT"],
         "--cors", *conf["CORS_ORIGINS"].split(),
     ]
+    # The secrets themselves stay in the environment: precheck/run_rasa.py hands them to
+    # Rasa inside the process, where no other user of the machine can read them.
     if conf["RASA_API_TOKEN"] or conf["RASA_JWT_SECRET"]:
         command.append("--enable-api")
-    if conf["RASA_API_TOKEN"]:
-        command += ["--auth-token", conf["RASA_API_TOKEN"]]
     if conf["RASA_JWT_SECRET"]:
-        command += ["--jwt-secret", conf["RASA_JWT_SECRET"], "--jwt-method",
-                    conf["RASA_JWT_METHOD"]]
+        command += ["--jwt-method", conf["RASA_JWT_METHOD"]]
     return command
 
 

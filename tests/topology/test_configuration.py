@@ -14,6 +14,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.utils.common import class_from_module_path
 from rasa.utils.endpoints import read_endpoint_config
 
+from precheck import run_rasa
 from precheck.stores.tracker_store import ClinicTrackerStore
 from scripts import stack
 
@@ -96,8 +97,10 @@ def test_the_api_token_or_jwt_secret_enables_the_http_api(environment):
     environment.setenv("RASA_JWT_SECRET", "jwt-secret")
     command = stack.rasa_server_command(stack.settings(), model)
     assert "--enable-api" in command and "--auth-token" not in command
-    assert command[command.index("--jwt-secret") + 1] == "jwt-secret"
     assert command[command.index("--jwt-method") + 1] == "HS256"
+    # The secret is handed to Rasa from the environment, inside its process.
+    assert "jwt-secret" not in command
+    assert run_rasa.secret_arguments(command, stack.settings()) == ["--jwt-secret", "jwt-secret"]
 
 
 def test_one_core_one_worker_and_rasas_in_memory_locks(environment):
