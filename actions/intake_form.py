@@ -13,6 +13,8 @@ from clinical_nlu.vocabulary import finding_slots
 from protocol import questions
 
 REQUESTED_SLOT = "requested_slot"
+# The fail-safe's message (config.yml: FailSafePolicy's safe_message).
+SAFE_MESSAGE = "utter_default"
 
 
 class ValidatePrecheckForm(Action):
@@ -49,6 +51,11 @@ class ValidatePrecheckForm(Action):
             return understanding.understand_history(session_messages(tracker), finding_slots())
         if _form_rejected_latest_message(tracker):
             return {}  # back from a digression: nothing new to read, ask again
+        if _came_after_a_failure(tracker):
+            # The client last read "can't finish the check", not the question: what they
+            # say now is not taken for its answer, the question is asked again. Its slot is
+            # set to what it is (unanswered): Rasa rejects a form step that sets no slot.
+            return {question: None}
         turn = understanding.understand(
             tracker.latest_message, tracker.slots, question, finding_slots(),
             turns=replies_while_open(tracker.events, question),
@@ -66,6 +73,22 @@ def _form_rejected_latest_message(tracker: Tracker) -> bool:
         if event.get("event") == "user":
             return False
         if event.get("event") == "action_execution_rejected":
+            return True
+    return False
+
+
+def _came_after_a_failure(tracker: Tracker) -> bool:
+    """True when the fail-safe's message came between the client's previous message and
+    the latest (precheck/policies/fail_safe.py: an action failed, e.g. the action server
+    was down), so the question they were answering is no longer the last thing they read."""
+    messages = 0  # the client's, counted from the latest
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            messages += 1
+            if messages == 2:
+                return False
+        elif messages == 1 and event.get("event") == "action" \
+                and event.get("name") == SAFE_MESSAGE:
             return True
     return False
 

@@ -121,6 +121,21 @@ def check_settings(conf: dict[str, str]) -> None:
     if not conf["SANIC_WORKERS"].isdigit() or int(conf["SANIC_WORKERS"]) < 1:
         raise SystemExit(f"error: SANIC_WORKERS must be a whole number, not "
                          f"{conf['SANIC_WORKERS']!r}")
+    if not conf["POSTGRES_HOST"]:
+        make_tracker_folder(conf["TRACKER_DB"])
+
+
+def make_tracker_folder(tracker_db: str) -> None:
+    """SQLite cannot create the folder of its file. The tracker store would (for Rasa
+    started by hand), but a folder it cannot make stops Rasa's workers with tracebacks
+    that do not name TRACKER_DB; here it is made, or the start stops saying why."""
+    folder = (ROOT / tracker_db).parent
+    try:
+        # Only the owner may enter it: conversations are health data.
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as problem:
+        raise SystemExit(f"error: TRACKER_DB={tracker_db}: cannot create its folder "
+                         f"{folder}: {problem.strerror}") from None
 
 
 def endpoints(conf: dict[str, str]) -> dict:
@@ -369,13 +384,12 @@ def rasa_server_command(conf: dict[str, str], model: Path) -> list[str]:
         "--interface", conf["RASA_INTERFACE"], "--port", conf["RASA_PORT"],
         "--cors", *conf["CORS_ORIGINS"].split(),
     ]
+    # The secrets themselves stay in the environment: precheck/run_rasa.py hands them to
+    # Rasa inside the process, where no other user of the machine can read them.
     if conf["RASA_API_TOKEN"] or conf["RASA_JWT_SECRET"]:
         command.append("--enable-api")
-    if conf["RASA_API_TOKEN"]:
-        command += ["--auth-token", conf["RASA_API_TOKEN"]]
     if conf["RASA_JWT_SECRET"]:
-        command += ["--jwt-secret", conf["RASA_JWT_SECRET"], "--jwt-method",
-                    conf["RASA_JWT_METHOD"]]
+        command += ["--jwt-method", conf["RASA_JWT_METHOD"]]
     return command
 
 

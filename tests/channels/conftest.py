@@ -13,6 +13,7 @@ SETTINGS = {
     "TELEGRAM_TOKEN": "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawQ",
     "TELEGRAM_BOT_NAME": provider_api.BOT_NAME,
     "TELEGRAM_WEBHOOK_URL": "https://clinic.example/webhooks/telegram/webhook",
+    "TELEGRAM_SECRET_TOKEN": "clinic-telegram-secret_0123456789",
     "SLACK_TOKEN": "xoxb-0000-test",
     "SLACK_SIGNING_SECRET": "8f742231b10e8888abcd99yyyzzz85a5",
     "TWILIO_ACCOUNT_SID": "AC" + "a1" * 16,

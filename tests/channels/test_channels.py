@@ -60,9 +60,16 @@ def telegram_update(chat_id: int, **content) -> dict:
     return {"update_id": 1, "message": {**message, "text": content["text"]}}
 
 
+def telegram_post(messaging, chat_id: int, secret: str | None = SETTINGS["TELEGRAM_SECRET_TOKEN"],
+                  **content) -> requests.Response:
+    """An update as Telegram sends it: with the secret token registered with the webhook."""
+    headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret is not None else {}
+    return post(messaging, "telegram", json=telegram_update(chat_id, **content), headers=headers)
+
+
 def telegram_says(messaging, provider, chat_id: int, **content) -> list[Call]:
     mark = provider.mark()
-    response = post(messaging, "telegram", json=telegram_update(chat_id, **content))
+    response = telegram_post(messaging, chat_id, **content)
     assert response.status_code == 200, response.text
     return provider.sent_since(mark, "telegram", str(chat_id))
 
@@ -74,6 +81,29 @@ def keyboard(call: Call) -> list[list[dict]]:
 def test_telegram_registers_its_webhook_at_start_up(messaging, provider):
     hooks = [c for c in provider.calls if c.provider == "telegram" and c.method == "setWebhook"]
     assert hooks and hooks[-1].body["url"] == SETTINGS["TELEGRAM_WEBHOOK_URL"]
+    assert hooks[-1].body["secret_token"] == SETTINGS["TELEGRAM_SECRET_TOKEN"]
+
+
+@pytest.mark.parametrize("secret", [None, "", "not-the-secret-token"])
+def test_telegram_refuses_an_update_without_the_secret_token(messaging, provider, secret):
+    chat = int(time.time() * 1000) % 10**9 + 3
+    mark = provider.mark()
+    response = telegram_post(messaging, chat, secret=secret, text="hi")
+    assert response.status_code == 403
+    # Nothing was read or answered: no reply, and no conversation was started.
+    assert provider.sent_since(mark, "telegram", str(chat)) == []
+    events = messaging.tracker(str(chat))["events"]
+    assert not [e for e in events if e["event"] == "user"]
+
+
+def test_telegram_webhook_registration_needs_the_secret_token_too(messaging, provider):
+    # Rasa's route re-registers the webhook: unguarded, anyone could call it.
+    mark = provider.mark()
+    url = f"{messaging.url}/webhooks/telegram/set_webhook"
+    assert requests.post(url, timeout=30).status_code == 403
+    assert [c for c in provider.calls[mark:] if c.method == "setWebhook"] == []
+    # The channel's health check still answers a monitor, which has no secret.
+    assert requests.get(f"{messaging.url}/webhooks/telegram/", timeout=30).status_code == 200
 
 
 def test_telegram_buttons_taps_and_typed_choices(messaging, provider):

@@ -37,7 +37,7 @@ def test_the_file_with_secrets_is_private(tmp_path):
 def test_a_half_configured_app_is_named_with_what_is_missing(tmp_path):
     with pytest.raises(credentials.MissingSetting,
                        match="TelegramInput is enabled but TELEGRAM_BOT_NAME, "
-                             "TELEGRAM_WEBHOOK_URL are not set"):
+                             "TELEGRAM_WEBHOOK_URL, TELEGRAM_SECRET_TOKEN are not set"):
         credentials.write(tmp_path / "credentials.yml", {"TELEGRAM_TOKEN": "1:x"})
 
 

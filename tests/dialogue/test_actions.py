@@ -109,6 +109,37 @@ async def test_after_a_digression_the_open_question_is_asked_again():
     assert messages[0]["text"] == questions.question_message("fever")["text"]
 
 
+# The action server was down for the client's previous message: the fail-safe answered.
+FAILED_TURN = [{"event": "user", "text": "no"},
+               {"event": "action", "name": "precheck_form"},
+               {"event": "action", "name": "utter_default"},
+               {"event": "bot", "text": "Sorry, I can't finish the check right now."},
+               {"event": "action", "name": "action_listen"}]
+
+
+async def test_the_first_message_after_a_failure_is_not_read_as_the_answer():
+    events, messages = await run(
+        ValidatePrecheckForm(),
+        tracker(answered_until("fever"), user("no", "deny"),
+                events=[*FAILED_TURN, {"event": "user", "text": "no"}]),
+    )
+    assert events == [SlotSet("fever", None), SlotSet("requested_slot", "fever")]
+    assert messages[0]["text"] == questions.question_message("fever")["text"]
+
+
+async def test_once_asked_again_after_a_failure_the_answer_is_read():
+    asked_again = [{"event": "user", "text": "no"},
+                   {"event": "action", "name": "precheck_form"},
+                   {"event": "slot", "name": "requested_slot", "value": "fever"},
+                   {"event": "action", "name": "action_listen"}]
+    events, _ = await run(
+        ValidatePrecheckForm(),
+        tracker(answered_until("fever"), user("no", "deny"),
+                events=[*FAILED_TURN, *asked_again, {"event": "user", "text": "no"}]),
+    )
+    assert SlotSet("fever", "no") in events
+
+
 async def test_an_unclear_answer_is_asked_again_once():
     events, messages = await run(
         ValidatePrecheckForm(),

@@ -1,5 +1,6 @@
 """The action server goes down mid-check: the client is told to call the clinic, never
-silence and never "go ahead"; `make run` restarts it and the check resumes where it was.
+silence and never "go ahead"; `make run` restarts it and the check resumes where it was,
+with the question the client can no longer see asked again.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import requests
 
 pytestmark = pytest.mark.server
 SAFE_MESSAGE = "can't finish the check right now"
+FLARE_UP_QUESTION = "Are you having an MS flare-up (relapse) right now"
 
 
 def action_server_pid(port: int) -> int:
@@ -50,6 +52,14 @@ def test_the_check_fails_safe_and_resumes_after_a_restart(assistant):
         wait_for_action_server(assistant.action_port, pid)
     assert SAFE_MESSAGE in " ".join(r.get("text", "") for r in replies)
     assert not any("advice" in (r.get("custom") or {}) for r in replies)
+
+    # The client last read "can't finish the check", not the question: their next message
+    # is not taken for its answer, the question is asked again.
+    replies = assistant.say(sender, "no")
+    slots = assistant.tracker(sender)["slots"]
+    assert slots["active_flare_up"] is None
+    assert slots["requested_slot"] == "active_flare_up"
+    assert FLARE_UP_QUESTION in replies[-1]["text"]
 
     replies = assistant.say(sender, "no")
     slots = assistant.tracker(sender)["slots"]

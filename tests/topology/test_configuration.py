@@ -14,8 +14,10 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.utils.common import class_from_module_path
 from rasa.utils.endpoints import read_endpoint_config
 
+from precheck import run_rasa
 from precheck.stores.tracker_store import ClinicTrackerStore
 from scripts import stack
+from tests.server.conftest import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -96,8 +98,10 @@ def test_the_api_token_or_jwt_secret_enables_the_http_api(environment):
     environment.setenv("RASA_JWT_SECRET", "jwt-secret")
     command = stack.rasa_server_command(stack.settings(), model)
     assert "--enable-api" in command and "--auth-token" not in command
-    assert command[command.index("--jwt-secret") + 1] == "jwt-secret"
     assert command[command.index("--jwt-method") + 1] == "HS256"
+    # The secret is handed to Rasa from the environment, inside its process.
+    assert "jwt-secret" not in command
+    assert run_rasa.secret_arguments(command, stack.settings()) == ["--jwt-secret", "jwt-secret"]
 
 
 def test_one_core_one_worker_and_rasas_in_memory_locks(environment):
@@ -121,6 +125,27 @@ def test_a_worker_count_that_is_not_a_number_is_refused():
                             capture_output=True, text=True, timeout=60)
     assert result.returncode != 0
     assert "SANIC_WORKERS must be a whole number, not 'two'" in result.stderr
+
+
+def test_a_tracker_db_whose_folder_cannot_be_made_stops_the_start_saying_why(tmp_path):
+    (tmp_path / "a-file").touch()
+    db = tmp_path / "a-file" / "clinic" / "conversations.db"
+    # Free ports: before the check, it went on to start the servers.
+    env = {"TRACKER_DB": str(db), "PATH": "/usr/bin:/bin", "RASA_PORT": str(free_port()),
+           "ACTION_PORT": str(free_port())}
+    result = subprocess.run([sys.executable, "-m", "scripts.stack", "serve"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert result.stderr.strip() == (f"error: TRACKER_DB={db}: cannot create its folder "
+                                     f"{db.parent}: Not a directory")
+    assert "model:" not in result.stdout, "refused before anything starts"
+
+
+def test_the_tracker_dbs_missing_folder_is_made_private(environment, tmp_path):
+    db = tmp_path / "new" / "clinic" / "conversations.db"
+    environment.setenv("TRACKER_DB", str(db))
+    stack.check_settings(stack.settings())
+    assert db.parent.stat().st_mode & 0o777 == 0o700
 
 
 def test_the_clinic_contact_from_the_environment_is_trained_into_the_model(environment):
