@@ -1,6 +1,7 @@
 """Faults in the cluster, with real processes: action replicas and a Rasa replica killed
 outright, PostgreSQL restarted. The client is told to call the clinic when nothing can
-serve the check, never silence and never "go ahead"; nothing it was answered is lost."""
+serve the check, never silence and never "go ahead"; nothing it was answered is lost, and
+the open question is asked again once the check can go on."""
 
 from __future__ import annotations
 
@@ -40,7 +41,13 @@ def test_action_replicas_killed_the_other_serves_then_the_check_fails_safe_and_r
     assert SAFE_MESSAGE in texts(replies)
     assert not any("advice" in (reply.get("custom") or {}) for reply in replies)
 
-    replies = client.say(sender, "no")  # the check resumes where it was
+    # the check resumes where it was: the question the client no longer sees is asked
+    # again first, and the next reply answers it
+    replies = client.say(sender, "no")
+    slots = client.tracker(sender)["slots"]
+    assert (slots["recent_relapse"], slots["requested_slot"]) == (None, "recent_relapse")
+    assert "relapse in the last few weeks" in replies[-1]["text"]
+    replies = client.say(sender, "no")
     slots = client.tracker(sender)["slots"]
     assert (slots["active_flare_up"], slots["recent_relapse"]) == ("no", "no")
     assert slots["requested_slot"] == "new_or_worsening_symptoms"
