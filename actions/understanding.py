@@ -370,6 +370,7 @@ OVER_SINCE = re.compile(
     r"|\bnot (now|since|any ?more)\s*[.!]?$|\bhealed (up |completely|now|fully)"
     r"|\bsettled (right |back )?down\b|\bgot over\b|\bcleared up\b|\ball gone\b")
 GOES_ON = re.compile(r"\b(still|again|came back|come back|back again|keeps?|on and off|"
+                     r"nearly healed|almost healed|not quite healed|healing|"
                      r"ongoing|right now|at the moment|currently|these days)\b")
 
 
@@ -526,7 +527,7 @@ def understand(
         return None
     stated = findings_to_answers([*entities, *bare_temperature(question, message, entities)],
                                  finding_slots, message.get("text") or "")
-    stated.update(follow_up_statements(words_read(message), {**slots, **stated}))
+    _add_follow_ups(stated, follow_up_statements(words_read(message), {**slots, **stated}))
     stated = about_the_past(question, words_read(message), stated)
     intent = (message.get("intent") or {}).get("name")
     answer = answer_to_question(question, message, stated, finding_slots)
@@ -563,6 +564,14 @@ def follow_up_statements(text: str, answers: Mapping[str, Any]) -> dict[str, Any
             and (said := questions.statement(question, text.replace("\u2019", "'"))) is not None}
 
 
+def _add_follow_ups(stated: dict[str, Any], said: Mapping[str, Any]) -> None:
+    """What the words say of a follow-up, except against a yes the findings gave: "just the
+    usual numb feet... oh and my hand went tingly yesterday" is new."""
+    for question, answer in said.items():
+        if stated.get(question) != YES:
+            stated[question] = answer
+
+
 def _asked_after(question: str, answers: Mapping[str, Any]) -> bool:
     condition = questions.QUESTIONS[question].get("asked_if") or {}
     return all(answers.get(earlier) == answer for earlier, answer in condition.items())
@@ -576,7 +585,7 @@ def understand_history(
     for message in messages:
         stated = findings_to_answers(message.get("entities") or [], finding_slots,
                                      message.get("text") or "")
-        stated.update(follow_up_statements(words_read(message), {**answers, **stated}))
+        _add_follow_ups(stated, follow_up_statements(words_read(message), {**answers, **stated}))
         answers.update(merge(answers, stated, None))
     return answers
 

@@ -64,6 +64,10 @@ def test_entity_offsets_point_into_the_message():
         ("are clots a thing with massage? my friend had one", [("dvt", "hypothetical")]),
         ("def, its boiling n im struggling 2 walk far", [("heat_worsening", "present")]),
         ("my balance is awful, it's never been this bad", [("balance_problem", "present")]),
+        ("no pain but i cant seem to catch my breath today",
+         [("sudden_breathlessness", "present")]),
+        ("not numb exactly, more like my skin's wearing a glove",
+         [("numbness", "present"), ("numbness", "present")]),
     ],
 )
 def test_issue_examples(text, expected):

@@ -42,6 +42,8 @@ def test_agreement(text, expected):
     ("heart_cleared", "he said wait until the scan", "no"),
     ("fatigue_unusual", "i have 3 kids under 5 lol so its explained", "no"),
     ("fatigue_unusual", "it can't be explained", "yes"),
+    ("fatigue_unusual", "This is beyond my usual.", "yes"),
+    ("first_massage", "I had one on holiday once, years ago, before the MS", "yes"),
     ("sensory_change_is_new", "it's been like that since 2015", "no"),
     ("sensory_change_is_new", "nothing new", "no"),
     ("new_or_worsening_symptoms", "everything's normal", "no"),

@@ -546,3 +546,18 @@ def test_a_yes_to_an_urgent_sign_that_began_last_night_is_a_yes(text):
                                                 "start": text.index("left"), "end": len(text)}]),
                       {"red_flag_screen": "unknown"}, "sudden_vision_loss", FINDING_SLOTS)
     assert turn.updates["sudden_vision_loss"] == "yes"
+
+
+def test_a_sore_nearly_healed_is_still_there():
+    turn = understand(message("inform", "a little one on my bum, nearly healed, nothing major"),
+                      ALL_RED_FLAGS_NO, "pressure_sores", FINDING_SLOTS)
+    assert turn.updates.get("pressure_sores") != "no"
+
+
+def test_a_new_tingling_beside_the_usual_numbness_is_new_whatever_the_words_say():
+    text = "just the usual numb feet... oh and my hand went tingly yesterday for the first time"
+    turn = understand(message("inform", text, [
+        finding("numbness", "stable"), finding("tingling"),
+        {"entity": "onset", "value": "yesterday", "role": "recent"}]),
+        ALL_RED_FLAGS_NO, "sensory_change", {**FINDING_SLOTS, "tingling": "sensory_change"})
+    assert turn.updates["sensory_change_is_new"] == "yes"
