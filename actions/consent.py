@@ -4,6 +4,7 @@ start?"."""
 
 from __future__ import annotations
 
+from abc import ABCMeta, abstractmethod
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -44,12 +45,9 @@ def _clinic(tracker: Tracker) -> dict[str, Any]:
             "clinic_phone": tracker.get_slot("clinic_phone")}
 
 
-class ActionWelcome(Action):
-    """The welcome, the disclaimer and "shall we start?"; the urgent advice instead when the
-    client's first words tell of a red flag."""
-
-    def name(self) -> str:
-        return WELCOME
+class _UrgentFirst(Action, metaclass=ABCMeta):
+    """Urgent advice at once if the client has told of a red flag; otherwise `reply`.
+    Abstract, so rasa_sdk registers only the actions below."""
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
@@ -57,12 +55,27 @@ class ActionWelcome(Action):
         urgent = urgent_advice(dispatcher, tracker)
         if urgent:
             return urgent
-        dispatcher.utter_message(response="utter_welcome")
+        self.reply(dispatcher, tracker)
         # An event even so: the fail-safe policy reads an action without events as failed.
         return [SlotSet("requested_slot", None)]
 
+    @abstractmethod
+    def reply(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+        """What to say when no red flag was told."""
 
-class ActionAskConsentAgain(Action):
+
+class ActionWelcome(_UrgentFirst):
+    """The welcome, the disclaimer and "shall we start?"; the urgent advice instead when the
+    client's first words tell of a red flag."""
+
+    def name(self) -> str:
+        return WELCOME
+
+    def reply(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+        dispatcher.utter_message(response="utter_welcome")
+
+
+class ActionAskConsentAgain(_UrgentFirst):
     """An unclear reply, a doubt or a question in reply to "shall we start?": the question
     again, with what the check is, at most ASKS_AGAIN times; the urgent advice instead when
     a red flag has been told."""
@@ -70,17 +83,11 @@ class ActionAskConsentAgain(Action):
     def name(self) -> str:
         return ASK_AGAIN
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
-        urgent = urgent_advice(dispatcher, tracker)
-        if urgent:
-            return urgent
+    def reply(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
         if times_asked_again(tracker.events) < ASKS_AGAIN:
             dispatcher.utter_message(response="utter_consent_unsure")
         else:
             dispatcher.utter_message(text=CONSENT_UNREAD.format(**_clinic(tracker)))
-        return [SlotSet("requested_slot", None)]
 
 
 def times_asked_again(events: list[dict[str, Any]]) -> int:
@@ -93,18 +100,12 @@ def times_asked_again(events: list[dict[str, Any]]) -> int:
     return count
 
 
-class ActionDecline(Action):
+class ActionDecline(_UrgentFirst):
     """"No" to "shall we start?": the urgent advice if a red flag was stated, else a polite
     end."""
 
     def name(self) -> str:
         return "action_decline"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
-        urgent = urgent_advice(dispatcher, tracker)
-        if urgent:
-            return urgent
+    def reply(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
         dispatcher.utter_message(text=NO_CONSENT.format(**_clinic(tracker)))
-        return [SlotSet("requested_slot", None)]
