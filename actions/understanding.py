@@ -260,8 +260,9 @@ def answer_to_question(
     if any(stated.get(member) == YES for member in members):
         return YES  # a red flag named is a yes to the screen, whatever the first word says
     if members and NONE_ON_THE_LIST.search(text.lower()) and \
-            polarity.reading(text, "presence") != UNKNOWN_WORD:
-        return NO  # "I use a wheelchair. No new weakness, and nothing else on that list."
+            polarity.reading(text, "presence") != "unsure":
+        # "I use a wheelchair. No new weakness, and nothing else on that list."
+        return _no_unless_unread(question, message, entities)
     if _over_since(question, text, entities, finding_slots or {}):
         return NO
     said = (stated.get(question) or questions.statement(question, text)
@@ -287,11 +288,8 @@ def answer_to_question(
         return NO
     # A screen, or a red flag, is never denied on DIET's guess alone, only in words.
     answer = yes_no_answer(message, words_only=question in RED_FLAG_QUESTIONS or bool(members))
-    if answer == NO and question in RED_FLAG_QUESTIONS and _unexplained_body_part(
-            entities, message.get("text") or ""):
-        # "Nothing like a stroke, no. The only odd thing is my right calf, ...": something
-        # told that we cannot read is no clear no to an urgent sign; ask them one at a time
-        return UNKNOWN if question == "red_flag_screen" else None
+    if answer == NO:
+        answer = _no_unless_unread(question, message, entities)
     if stated and not members and not _said_on_its_own(text, entities):
         return None
     if question == "conditions_screen" and any(stated.get(m) == YES for m in members) \
@@ -319,7 +317,17 @@ DENIES = re.compile(r"^\W*(no|nope|nah|not|nothing|never|none)\b"
                     re.IGNORECASE)
 
 
-def _unexplained_body_part(entities: list, text: str) -> bool:
+def _no_unless_unread(question: str, message: Mapping[str, Any], entities: list) -> str | None:
+    """A no, except to an urgent sign beside something told that we cannot read ("Nothing
+    like a stroke, no. The only odd thing is my right calf, ..."): then the screen's red
+    flags are asked one at a time, and a single one again."""
+    if question in RED_FLAG_QUESTIONS and _unread_urgent_mention(entities,
+                                                                 message.get("text") or ""):
+        return UNKNOWN if question == "red_flag_screen" else None
+    return NO
+
+
+def _unread_urgent_mention(entities: list, text: str) -> bool:
     """A sentence tells of a place or a function an urgent sign touches, with no finding we
     can read and no denial ("Only breathing is difficult since yesterday")."""
     for sentence in SENTENCE.finditer(text):
@@ -348,7 +356,6 @@ RED_FLAG_QUESTIONS = {"red_flag_screen", *RED_FLAGS}
 NONE_ON_THE_LIST = re.compile(
     r"\b(nothing|none|no)( else)? (on|from|of) (that|the|this|your) list\b"
     r"|\bnone of (them|those|these|that|the above)\b|\bno to (all|everything|the lot)\b")
-UNKNOWN_WORD = "unsure"  # clinical_nlu.polarity's reading of doubt
 # A screen answered with what applies and that nothing else does.
 ONLY_THESE = re.compile(
     r"\b(just|only)\b|\bnothing else\b|\bnone of the (others|rest|other)\b"

@@ -561,3 +561,9 @@ def test_a_new_tingling_beside_the_usual_numbness_is_new_whatever_the_words_say(
         {"entity": "onset", "value": "yesterday", "role": "recent"}]),
         ALL_RED_FLAGS_NO, "sensory_change", {**FINDING_SLOTS, "tingling": "sensory_change"})
     assert turn.updates["sensory_change_is_new"] == "yes"
+
+
+def test_nothing_else_on_the_list_beside_a_breathing_trouble_we_cannot_read_is_no_clear_no():
+    text = "Only breathing is strange since yesterday. Nothing else on that list."
+    turn = understand(message("deny", text), {}, "red_flag_screen", FINDING_SLOTS)
+    assert turn.updates["red_flag_screen"] == "unknown"
