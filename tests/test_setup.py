@@ -136,9 +136,8 @@ def read_until(process: subprocess.Popen, start: str) -> str:
 def test_sigterm_to_make_run_alone_stops_every_server(trained_model, tmp_path):
     # As `timeout` or a supervisor stops it: the signal reaches make alone (which passes it
     # on to scripts/stack.py), not the servers.
-    ports = {"RASA_PORT": free_port(), "ACTION_PORT": free_port(), "DEMO_PORT": free_port()}
-    make = start_make_run(ports, tmp_path)
-    read_until(make, "Ctrl-C stops both servers")
+    ports = run_ports()
+    make, _ = start_ready(ports, tmp_path)
     assert all(path.exists() for path in secrets_files(ports["RASA_PORT"]))
     make.send_signal(signal.SIGTERM)
     output = make.communicate(timeout=60)[0]
@@ -153,6 +152,21 @@ def secrets_files(rasa_port: int) -> list[Path]:
     return [ROOT / ".state" / f"{name}-{rasa_port}.yml" for name in ("credentials", "endpoints")]
 
 
+def run_ports() -> dict[str, int]:
+    return {"RASA_PORT": free_port(), "ACTION_PORT": free_port(), "DEMO_PORT": free_port()}
+
+
+def start_ready(ports: dict[str, int], state: Path) -> tuple[subprocess.Popen, str]:
+    """`make run` on these ports, once it says it is ready; and what it printed."""
+    make = start_make_run(ports, state)
+    return make, read_until(make, "Ctrl-C stops both servers")
+
+
+def servers_of(make: subprocess.Popen) -> dict[int, str]:
+    """The processes a run started, with their command lines."""
+    return {pid: command_line(pid) for pid in descendants(make.pid)}
+
+
 def start_make_run(ports: dict[str, int], state: Path) -> subprocess.Popen:
     """`make run` in a process group of its own, as a supervisor starts it."""
     env = {**os.environ, **{name: str(port) for name, port in ports.items()},
@@ -164,10 +178,9 @@ def start_make_run(ports: dict[str, int], state: Path) -> subprocess.Popen:
 def test_a_killed_run_leaves_no_server_behind(trained_model, tmp_path):
     # A supervisor's stop timeout, or the OOM killer: SIGKILL to make's whole process
     # group, which the servers (each in a session of its own) are not part of.
-    ports = {"RASA_PORT": free_port(), "ACTION_PORT": free_port(), "DEMO_PORT": free_port()}
-    make = start_make_run(ports, tmp_path)
-    read_until(make, "Ctrl-C stops both servers")
-    servers = {pid: command_line(pid) for pid in descendants(make.pid)}
+    ports = run_ports()
+    make, _ = start_ready(ports, tmp_path)
+    servers = servers_of(make)
     try:
         os.killpg(make.pid, signal.SIGKILL)
         make.communicate(timeout=60)
@@ -191,17 +204,15 @@ def test_a_killed_run_leaves_no_server_behind(trained_model, tmp_path):
 def test_the_next_run_stops_a_server_a_killed_run_left(trained_model, tmp_path):
     # A server that did not end with its launcher (here it is stopped, SIGSTOP, as a hung
     # one would be): the next `make run` on the same ports ends it and starts.
-    ports = {"RASA_PORT": free_port(), "ACTION_PORT": free_port(), "DEMO_PORT": free_port()}
-    first = start_make_run(ports, tmp_path)
-    read_until(first, "Ctrl-C stops both servers")
-    servers = {pid: command_line(pid) for pid in descendants(first.pid)}
+    ports = run_ports()
+    first, _ = start_ready(ports, tmp_path)
+    servers = servers_of(first)
     try:
         rasa = next(pid for pid in servers if "precheck.run_rasa run" in command_line(pid))
         os.killpg(rasa, signal.SIGSTOP)
         os.killpg(first.pid, signal.SIGKILL)
         first.communicate(timeout=60)
-        second = start_make_run(ports, tmp_path)
-        output = read_until(second, "Ctrl-C stops both servers")
+        second, output = start_ready(ports, tmp_path)
         second.send_signal(signal.SIGTERM)
         output += second.communicate(timeout=60)[0]
         assert "Ctrl-C stops both servers" in output, output
