@@ -96,11 +96,12 @@ def findings_to_answers(
         kind, value, role = entity.get("entity"), entity.get("value"), entity.get("role")
         if kind == "red_flag" and value in RED_FLAGS:
             answers[value] = YES
-        elif kind == "finding" and value in finding_slots:
+        elif kind == "finding" and value in finding_slots and not _a_condition(entity, text):
             slot = finding_slots[value]
             if role == "historical" and recent and slot in RED_FLAGS:
                 role = "present"
-            if role == "present" and slot == "active_flare_up" and _ended_ago(entities, text):
+            if role == "present" and slot == "active_flare_up" and (
+                    _ended_ago(entities, text) or _dated_by(entity, text)):
                 role = "historical"
             _apply_finding(answers, slot, role or "present")
         elif kind == "temperature":
@@ -131,6 +132,27 @@ def _ended_ago(entities: Iterable[Mapping[str, Any]], text: str) -> bool:
     return dated and not GOES_ON.search(text.lower())
 
 
+# "first time back since my relapse", "I come back after my relapse": the relapse is the
+# point time is counted from, so it is behind the client.
+DATED_BY = re.compile(
+    r"\b(since|after|before) (my|the|that|her|his|this) (last |recent |latest )?$")
+
+
+# "my eyes go a touch double when I'm exhausted": the tiredness is when it happens, not
+# how the client is today.
+CONDITION = re.compile(r"\b(when|whenever|if) (i'?m|im|i am|i get|i feel)( really| very| a bit)? $")
+
+
+def _a_condition(entity: Mapping[str, Any], text: str) -> bool:
+    start = entity.get("start")
+    return isinstance(start, int) and CONDITION.search(text[:start].lower()) is not None
+
+
+def _dated_by(entity: Mapping[str, Any], text: str) -> bool:
+    start = entity.get("start")
+    return isinstance(start, int) and DATED_BY.search(text[:start].lower()) is not None
+
+
 def places_in_passing(answers: dict[str, Any], entities: Iterable[Mapping[str, Any]],
                       text: str) -> None:
     """"yes, one on my tailbone": the places a yes names answer its "where?" follow-up."""
@@ -145,6 +167,11 @@ TODAY = re.compile(r"\b(today|this (morning|afternoon|evening)|tonight|last nigh
                    r"hours|minutes|earlier|just now|yesterday)\b")
 
 
+# What the client lives with: long-standing is still a yes.
+LASTING_CONDITIONS = {"balance_problems", "spasticity", "nerve_pain", "osteoporosis",
+                      "heart_or_circulation_problem", "pressure_sores"}
+
+
 def _apply_finding(answers: dict[str, Any], slot: str, context: str) -> None:
     if context == "present":
         answers[slot] = YES
@@ -156,6 +183,8 @@ def _apply_finding(answers: dict[str, Any], slot: str, context: str) -> None:
     elif context == "stable" and slot == "fatigue_today":
         answers[slot] = YES
         answers.setdefault("fatigue_unusual", NO)
+    elif context == "stable" and slot in LASTING_CONDITIONS:
+        answers[slot] = YES  # "wobbly, but that's normal for me": it applies to the client
     elif context == "stable" and slot == "infection_signs":
         # "runny nose, but that's my usual hay fever": the client's everyday, not an infection
         answers.setdefault(slot, NO)
@@ -271,6 +300,8 @@ def answer_to_question(
         onsets = [e.get("role") for e in entities if e.get("entity") == "onset"]
         if onsets:
             said = NO if all(role == "long_standing" for role in onsets) else YES
+    if said is None and _only_usual(question, entities, text):
+        said = NO
     if said is not None:
         # Doubt is never a no ("not sure, my foot feels odd but I wouldn't call it numb"), nor
         # a yes ("I think he said yes? it was a really quick phone call": a clearance not
@@ -338,6 +369,17 @@ def _unread_urgent_mention(entities: list, text: str) -> bool:
                 and not DENIES.search(sentence.group())):
             return True
     return False
+
+
+def _only_usual(question: str, entities: list, text: str) -> bool:
+    """An urgent sign is sudden or new: told of only as the client's usual ("wobbly but
+    that's normal for me", "breathless on hills, same for ages"), and not as begun today, it
+    is not there now."""
+    usual = QUESTIONS[question].get("usual_form") or ()
+    told = [e.get("role") for e in entities
+            if e.get("entity") == "finding" and e.get("value") in usual]
+    return bool(told) and all(role == "stable" for role in told) \
+        and TODAY.search(text.lower()) is None
 
 
 def _about(question: str, entities: list) -> str | None:
@@ -424,23 +466,38 @@ def _no_longer(question: str, text: str, entities: list,
     themselves ("my son's had a cold all week, I'm fine though")."""
     if question in ABOUT_THE_PAST:
         return False
-    roles = [e.get("role") for e in entities
-             if e.get("entity") == "finding" and finding_slots.get(e.get("value")) == question]
+    findings = [e for e in entities if e.get("entity") == "finding"]
+    roles = [e.get("role") for e in findings if finding_slots.get(e.get("value")) == question]
     if any(role in ("present", "stable", "hypothetical") for role in roles):
         return False
     lowered = text.lower()
+    if _someone_elses(findings, lowered) and (polarity.reading(text, "presence") == "no"
+                                              or FIRST_PERSON_NO.search(lowered)):
+        return True
     if question in RED_FLAG_QUESTIONS and _began_lately(entities, lowered):
         return False  # "half the vision gone since last night" is no sign that is over
     if (OVER.search(lowered) or OVER_SINCE.search(lowered)) and not GOES_ON.search(lowered):
         return bool(roles) or polarity.reading(text, "presence") == "yes"
-    others = bool(roles) and all(role == "other_person" for role in roles)
-    return others and (polarity.reading(text, "presence") == "no"
-                       or FIRST_PERSON_NO.search(lowered) is not None)
+    return False
 
 
+def _someone_elses(findings: list, lowered: str) -> bool:
+    """Every finding is another person's ("my sister had a clot in her leg"), or none is
+    read and the reply tells of a relative ("my husband had a TIA in August")."""
+    if findings:
+        return all(e.get("role") == "other_person" for e in findings)
+    cues = vocabulary.cached()["context"]["categories"]["other_person"]["forward"]
+    return any(re.search(rf"\b{re.escape(cue)}\b", lowered)
+               for cue in cues if cue.startswith("my "))
+
+
+# The client says no for themselves, beside someone else's symptom.
 FIRST_PERSON_NO = re.compile(
-    r"\b(i'?m|i am|i'?ve been|i have been) (fine|ok|okay|good|well|stable|all right|alright)\b"
-    r"|\bnot me\b|\bmine'?s fine\b|\bmine is fine\b"
+    r"\b(i'?m|im|i am|i'?ve been|i have been) (fine|ok|okay|good|well|stable|all right|alright"
+    r"|nothing like (that|her|him|them))\b"
+    r"|\bnot me\b|\bme,? not so much\b|\bmine'?s (fine|ok|okay|good|normal)\b"
+    r"|\bmine (is|are|seem|seems|look|looks) (fine|ok|okay|good|normal)\b"
+    r"|\bi myself (have|had|get) no\b|\bi (have|get|had) no such\b"
     # "my mother faints sometimes, I don't"
     r"|\bi (don'?t|do not|haven'?t|have not|didn'?t|did not|never)\s*(myself|though)?\s*[.!]?$")
 
@@ -566,8 +623,10 @@ def _unclear(turn: Turn, slots: Mapping[str, Any], question: str, last_turn: boo
 def follow_up_statements(text: str, answers: Mapping[str, Any]) -> dict[str, Any]:
     """Follow-ups a reply answers in passing: "drained since Monday, it isn't like my normal
     MS tiredness" says the tiredness is unusual before that is asked."""
+    # an urgent sign is answered in words only when it is asked: "for years" about the legs
+    # says nothing of the eyes
     return {question: said for question in questions.STATED_FOLLOW_UPS
-            if _asked_after(question, answers)
+            if question not in RED_FLAGS and _asked_after(question, answers)
             and (said := questions.statement(question, text.replace("\u2019", "'"))) is not None}
 
 

@@ -567,3 +567,69 @@ def test_nothing_else_on_the_list_beside_a_breathing_trouble_we_cannot_read_is_n
     text = "Only breathing is strange since yesterday. Nothing else on that list."
     turn = understand(message("deny", text), {}, "red_flag_screen", FINDING_SLOTS)
     assert turn.updates["red_flag_screen"] == "unknown"
+
+
+RED_FLAGS_ASKED_ONE_BY_ONE = {"red_flag_screen": "unknown"}
+
+
+@pytest.mark.parametrize("text, question", [
+    ("My dad's face drooped this morning, he's in hospital. I'm fine myself.", "stroke_signs"),
+    ("my brother had a clot in his leg last year, mine are ok", "clot_signs"),
+    ("My wife had a TIA in May. I myself have no such symptoms.", "stroke_signs"),
+    ("my son can't stand the heat, im fine with it", "heat_worsening_now"),
+])
+def test_someone_elses_sign_beside_a_no_for_oneself_is_a_no(text, question):
+    assert answer(text, question, slots=RED_FLAGS_ASKED_ONE_BY_ONE) == "no"
+
+
+@pytest.mark.parametrize("text, question", [
+    ("wobbly on my feet but that's normal for me", "cannot_walk_or_stand_safely"),
+    ("I get out of breath on stairs, been the same for years", "chest_pain_or_breathlessness"),
+])
+def test_an_urgent_sign_told_only_as_the_clients_usual_is_a_no(text, question):
+    assert answer(text, question, slots=RED_FLAGS_ASKED_ONE_BY_ONE) == "no"
+
+
+def test_the_usual_form_of_an_urgent_sign_that_began_today_is_no_no():
+    assert answer("wobbly as always, but today my legs gave way twice",
+                  "cannot_walk_or_stand_safely", slots=RED_FLAGS_ASKED_ONE_BY_ONE) == "yes"
+
+
+def test_a_long_standing_condition_still_applies():
+    assert answer("wobbly on my feet but that's normal for me", "balance_problems") == "yes"
+
+
+def test_an_urgent_sign_is_not_answered_in_passing_by_a_long_standing_phrase():
+    from clinical_nlu.vocabulary import finding_slots
+
+    turn = understand(as_nlu_reads("my legs have been weak for years"),
+                      RED_FLAGS_ASKED_ONE_BY_ONE,
+                      "cannot_walk_or_stand_safely", finding_slots())
+    assert "sudden_vision_loss" not in turn.updates
+
+
+@pytest.mark.parametrize("text", ["first time back since my relapse, all good now",
+                                  "I come back after my relapse, doctor say ok"])
+def test_a_relapse_time_is_counted_from_is_no_flare_up_now(text):
+    from clinical_nlu.vocabulary import finding_slots
+
+    assert understand_history([as_nlu_reads(text)], finding_slots()).get(
+        "active_flare_up") != "yes"
+
+
+def test_tiredness_as_when_something_happens_is_no_tiredness_today():
+    assert answer("my eyes go double when I'm exhausted, since 2016",
+                  "fatigue_today") is None
+
+
+@pytest.mark.parametrize("text, question, expected", [
+    ("know", "first_massage", "no"),
+    ("No. Nothing's new. Nothing's changed.", "new_or_worsening_symptoms", "no"),
+    ("no new ones, but the old ones are worse since the heat came", "new_or_worsening_symptoms",
+     "yes"),
+    ("I had a facial once, does that count?", "first_massage", "unknown"),
+    ("not great to be honest, I'll manage", "balance_problems", "yes"),
+    ("I can't get up without falling over since yesterday", "balance_problems", "yes"),
+])
+def test_replies_in_clients_words(text, question, expected):
+    assert answer(text, question) == expected
