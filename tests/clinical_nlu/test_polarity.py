@@ -12,6 +12,8 @@ from protocol.questions import statement
     ("no, but my foot is numb", "no"), ("i'm fine", "no"), ("none of them", "no"),
     ("idk", "unsure"), ("no idea", "unsure"), ("not really, maybe once", "unsure"),
     ("probably not", "no"), ("i dont think so", "no"), ("not that im aware of", "no"),
+    ("not that I have noticed", "no"), ("not that I've noticed, but I might not know", "unsure"),
+    ("my arms are fine but my legs are like planks", None),
     # a one-word no inside a sentence is no answer; nor are a yes and a no together
     ("headache very strong like never before", None), ("no yes", None),
     ("my sister has the flu", None),
@@ -53,6 +55,12 @@ def test_agreement(text, expected):
     ("relapse_cleared", "no, he told me to take it easy for now", "no"),
     ("heart_cleared", "my cardiologist gave me the all clear", "yes"),
     ("first_massage", "first time with you, had loads before", "no"),  # both: ask again
+    ("sudden_severe_headache", "a horrible one came out of nowhere, worst ive ever had", "yes"),
+    ("sudden_severe_headache", "Not the worst ever, but it came on very suddenly", "yes"),
+    ("sudden_severe_headache", "like someone hit me on the back of the head", "yes"),
+    ("sudden_severe_headache", "it wasn't the worst ever, just a dull one", None),
+    ("sudden_severe_headache", "Just a normal tension headache. Nothing sudden.", "no"),
+    ("sudden_severe_headache", "nothing out of the blue", "no"),
 ])
 def test_statements_answer_without_yes_or_no(question, text, expected):
     assert statement(question, text) == expected
