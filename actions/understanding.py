@@ -163,8 +163,9 @@ def places_in_passing(answers: dict[str, Any], entities: Iterable[Mapping[str, A
             answers.setdefault(question, ", ".join(named))
 
 
-TODAY = re.compile(r"\b(today|this (morning|afternoon|evening)|tonight|last night|an? hour|"
-                   r"hours|minutes|earlier|just now|yesterday)\b")
+# "not today" is no today: "sometimes my chest gets tight, but not today"
+TODAY = re.compile(r"\b(?<!not )(?<!nothing like that )(today|this (morning|afternoon|evening)"
+                   r"|tonight|last night|an? hour|hours|minutes|earlier|just now|yesterday)\b")
 
 
 # What the client lives with: long-standing is still a yes.
@@ -216,7 +217,11 @@ def bare_temperature(question: str | None, message: Mapping[str, Any],
     temperature there (elsewhere clinical_nlu wants a word for it, "temp 38"), Celsius or
     Fahrenheit by its range; but only a decimal, one with "ish", or in a reply of a few
     words ("no fever in 40 years" gives no reading)."""
-    if question != "fever" or any(e.get("entity") == "temperature" for e in entities):
+    read = any(e.get("entity") == "temperature" for e in entities)
+    # a reading clinical_nlu left out: "my son had 39.4 yesterday"
+    left_out = any(e.get("entity") == "finding" and e.get("value") in vocabulary.FEVERS
+                   and e.get("role") in vocabulary.NOT_NOW for e in entities)
+    if question != "fever" or read or left_out:
         return []
     spec = vocabulary.cached()["temperature"]
     text = message.get("text") or ""
@@ -414,9 +419,9 @@ OVER = re.compile(
 # "I fainted once in 2010, nothing since": said to be over in so many words, whatever the
 # findings' own reading of the episode.
 OVER_SINCE = re.compile(
-    r"\b(nothing|none|not once|nothing like that|no more|never again) (since|now|after)"
+    r"\b(nothing|none|not once|nothing like that|no more|never again) (since|now|after|today)"
     r"|\b(since then|after that|ever since),? (nothing|none|no more|fine|ok|okay|normal)"
-    r"|\bnot (now|since|any ?more)\s*[.!]?$|\bhealed (up |completely|now|fully)"
+    r"|\bnot (now|today|since|any ?more)\s*[.!]?$|\bhealed (up |completely|now|fully)"
     r"|\bsettled (right |back )?down\b|\bgot over\b|\bcleared up\b|\ball gone\b")
 GOES_ON = re.compile(r"\b(still|again|came back|come back|back again|keeps?|on and off|"
                      r"nearly healed|almost healed|not quite healed|healing|"

@@ -34,7 +34,7 @@ Cue = tuple[Span, dict[str, set[str]]]
     "clinical_context",
     default_config={"vocabulary": None},
     requires=["doc.spans", "token.norm", "token.is_sent_start"],
-    assigns=["span._.clinical_context"],
+    assigns=["span._.clinical_context", "doc.spans"],
 )
 def make_context(nlp: Language, name: str, vocabulary: str | None) -> "ContextAnnotator":
     return ContextAnnotator(nlp, vocab_mod.cached(vocabulary))
@@ -102,6 +102,7 @@ class ContextAnnotator:
             ):
                 context = "negated"
             span._.clinical_context = context
+        doc.spans["temperatures"] = _readings_of_now(doc)
         return doc
 
     def _find_cues(self, doc: Doc, findings: list[Span]) -> tuple[list[Cue], set[int]]:
@@ -164,6 +165,22 @@ class ContextAnnotator:
             ):
                 historical.add(c)
         return [k for k, f in enumerate(findings) if clause[f.start] in historical]
+
+
+def _readings_of_now(doc: Doc) -> list[Span]:
+    """The temperature readings of the client's now: not those of a sentence whose fever is
+    someone else's, past or supposed."""
+    sent = sentence_of(doc)
+    told: dict[int, set[str]] = {}
+    for span in doc.spans["findings"]:
+        if span.label_ in vocab_mod.FEVERS:
+            told.setdefault(sent[span.start], set()).add(span._.clinical_context)
+
+    def of_now(reading: Span) -> bool:
+        contexts = told.get(sent[reading.start])
+        return not contexts or not contexts <= vocab_mod.NOT_NOW
+
+    return [reading for reading in doc.spans.get("temperatures", []) if of_now(reading)]
 
 
 class _Scope:

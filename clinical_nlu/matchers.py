@@ -53,6 +53,9 @@ def make_onsets(nlp: Language, name: str, vocabulary: str | None) -> "OnsetMatch
     return OnsetMatcher(nlp, vocab_mod.cached(vocabulary))
 
 
+NOT_SUDDEN = "not_sudden"  # the longest match, so "not sudden" switches "sudden" off
+
+
 class OnsetMatcher:
     """Time expressions: "since Sunday", "for years", "two weeks ago", "this morning, suddenly"."""
 
@@ -60,7 +63,7 @@ class OnsetMatcher:
         spec = vocab["onset"]
         self._unit_roles = {u: role for role, units in spec["units"].items() for u in units}
         self._fixed = PhraseMatcher(nlp.vocab, attr="LOWER")
-        for role in ("sudden", "recent"):
+        for role in ("sudden", "recent", NOT_SUDDEN):
             self._fixed.add(role, phrase_docs(nlp, spec[role]))
         self._matcher = Matcher(nlp.vocab)
         opener = {"LOWER": {"IN": ["the", "last", "this", "my"]}, "OP": "?"}
@@ -100,9 +103,8 @@ class OnsetMatcher:
                     if t.lower_ in self._unit_roles
                 )
             spans.append(Span(doc, start, end, label=label))
-        doc.spans["onsets"] = _merge_adjacent(
-            doc, sorted(filter_spans(spans), key=lambda s: s.start)
-        )
+        found = [s for s in filter_spans(spans) if s.label_ != NOT_SUDDEN]
+        doc.spans["onsets"] = _merge_adjacent(doc, sorted(found, key=lambda s: s.start))
         return doc
 
 

@@ -56,10 +56,24 @@ def _matches(tokens: list[str], lists: dict[str, list[tuple[str, ...]]]) -> set[
                        for s, e, _ in found)}
 
 
+@cache
+def _interjection() -> re.Pattern:
+    phrases = sorted(vocabulary.cached()["interjections"], key=len, reverse=True)
+    return re.compile(r"^\W*(?:(?:" + "|".join(map(re.escape, phrases)) + r")\b\W*)+")
+
+
+def _first_clause(text: str) -> tuple[int, int]:
+    """Where the reply's first clause starts and ends: after an opening "good heavens" or
+    "well", up to a break ("no, but ..." ends after "no")."""
+    lowered = text.lower().replace("\u2019", "'")
+    opening = _interjection().match(lowered)
+    start = opening.end() if opening else 0
+    found = FIRST_CLAUSE.search(lowered, start)
+    return start, found.start() if found else len(text)
+
+
 def first_clause_end(text: str) -> int:
-    """Where the reply's first clause ends: "no, but ..." ends after "no"."""
-    found = FIRST_CLAUSE.search(text.lower())
-    return found.start() if found else len(text)
+    return _first_clause(text)[1]
 
 
 def reading(text: str, kind: str) -> str | None:
@@ -70,7 +84,8 @@ def reading(text: str, kind: str) -> str | None:
     lists = _lists()[kind]
     if "unsure" in _matches(words(text), lists):
         return "unsure"  # doubt anywhere: "not really, maybe once" is no clear no
-    found = _matches(words(text[:first_clause_end(text)]), lists) - {ASIDE}
+    start, end = _first_clause(text)
+    found = _matches(words(text[start:end]), lists) - {ASIDE}
     if len(found) != 1:
         return None  # nothing, or both a yes and a no
     return found.pop()

@@ -17,6 +17,10 @@ import yaml
 DEFAULT_PATH = Path(__file__).with_name("vocabulary.yml")
 
 CONTEXTS = ("present", "negated", "historical", "other_person", "hypothetical", "stable")
+# A fever not the client's now ("my daughter has 39.5", "39 at the weekend, gone now"): its
+# temperature reading is no reading of the client's.
+NOT_NOW = frozenset({"historical", "other_person", "hypothetical"})
+FEVERS = frozenset({"fever", "high_fever"})  # the findings a reading belongs to
 # The key, in a message's parse data, naming the vocabulary version that read it (the Rasa
 # component sets it; the advice payload reports it next to the rules' version).
 VERSION_KEY = "vocabulary_version"
@@ -69,6 +73,7 @@ def _check(data: Any, path: str) -> None:
                 _check_strings(group, f"{fid}.near", path)
         if "if_sudden" in spec and spec["if_sudden"] not in findings:
             raise VocabularyError(f"{path}: {fid}.if_sudden names an unknown finding")
+    _check_strings(data.get("interjections"), "interjections", path)
     for kind, readings in data.get("answers", {}).items():
         for answer in ("yes", "no", "unsure"):
             _check_strings(readings.get(answer), f"answers.{kind}.{answer}", path)

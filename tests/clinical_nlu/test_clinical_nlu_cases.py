@@ -236,6 +236,9 @@ def test_temperatures(text, celsius):
         "38 degrees outside today",
         "see you at 10.30",
         "since 2015",
+        # a reading of a fever that is someone else's, or over, is none of the client's now
+        "my daughter has a fever of 39.5, I'm fine",
+        "had a high temp at the weekend, 39 something, but it's gone now",
     ],
 )
 def test_numbers_that_are_not_temperatures(text):
@@ -330,3 +333,8 @@ def test_body_parts(text, parts):
 )
 def test_onsets(text, role):
     assert roles(text, "onset") == [role]
+
+
+@pytest.mark.parametrize("text", ["not sudden, its been building all day", "nothing sudden"])
+def test_denied_suddenness_is_no_onset(text):
+    assert roles(text, "onset") == []

@@ -61,6 +61,8 @@ def test_agreement(text, expected):
     ("sudden_severe_headache", "it wasn't the worst ever, just a dull one", None),
     ("sudden_severe_headache", "Just a normal tension headache. Nothing sudden.", "no"),
     ("sudden_severe_headache", "nothing out of the blue", "no"),
+    ("fatigue_today", "energy is ok today actually", "no"),
+    ("fatigue_today", "energy's not good", None),
 ])
 def test_statements_answer_without_yes_or_no(question, text, expected):
     assert statement(question, text) == expected

@@ -340,9 +340,23 @@ def answer(text, question, intent="inform", slots=None):
     ("I fainted once in 2010, nothing since", "blood_pressure_or_fainting", "no"),
     ("had a pressure sore in hospital in 2022, healed completely", "pressure_sores", "no"),
     ("I fainted in 2010 and it's still happening", "blood_pressure_or_fainting", "yes"),
+    ("I had a hot bath on Sunday and felt awful for an hour, but nothing like that today.",
+     "heat_worsening_now", "no"),
+    ("my son had 39.4 yesterday, I'm ok", "fever", "no"),
 ])
 def test_a_topic_said_to_be_over_is_a_no_now(text, question, expected):
     assert answer(text, question) == expected
+
+
+@pytest.mark.parametrize("text, question", [
+    ("sometimes my chest gets tight when im anxious but not today",
+     "chest_pain_or_breathlessness"),  # "not today" is no today
+    ("headache yeah but not sudden its been building all day", "sudden_severe_headache"),
+    ("Good heavens, no.", "stroke_signs"),
+    ("Absolutely not.", "chest_pain_or_breathlessness"),
+])
+def test_an_urgent_sign_denied_in_so_many_words_is_no_false_alarm(text, question):
+    assert answer(text, question, slots={"red_flag_screen": "unknown"}) == "no"
 
 
 @pytest.mark.parametrize("text, question", [
