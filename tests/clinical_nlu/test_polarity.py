@@ -62,6 +62,11 @@ def test_agreement(text, expected):
     ("sudden_severe_headache", "Just a normal tension headache. Nothing sudden.", "no"),
     ("sudden_severe_headache", "nothing out of the blue", "no"),
     ("fatigue_today", "energy is ok today actually", "no"),
+    ("osteoporosis", "my bones are fine, had a DEXA scan last year", "no"),
+    ("osteoporosis", "they said the bones are weak", "yes"),
+    ("balance_problems", "my balance is fine but my wife worries", "no"),
+    ("heart_or_circulation_problem", "AF, on apixaban", "yes"),
+    ("heart_or_circulation_problem", "my heart is fine", "no"),
     ("fatigue_today", "energy's not good", None),
 ])
 def test_statements_answer_without_yes_or_no(question, text, expected):
