@@ -57,6 +57,11 @@ UNSURE_OF_IT = re.compile(
 # different" or "i have 3 kids so its explained" open with no such word.
 LEADING_YES = re.compile(r"^\W*(yes+|yeah|yep|yup|yea|yeh|ya|y|kinda|kind of|sort of|a bit|"
                          r"a little|slightly|somewhat)\b", re.IGNORECASE)
+# A doctor's word lowers the advice (returning after a relapse is shortened, not postponed):
+# it is a yes only in so many words, or a plain yes, never an "I have ..." or "I did ...".
+CLEARANCES = {"relapse_cleared", "heart_cleared"}
+CLEARED_YES = re.compile(r"^\W*(yes+|yeah|yep|yup|yea|yeh|ya|y|aye|definitely|absolutely"
+                         r"|of course|correct|(he|she|they) (did|has|have))\b", re.IGNORECASE)
 # Intents the dialogue rules answer (why, what is, a person, start over, bye, forget me).
 DIGRESSIONS = {"ask_why", "ask_term", "request_human", "start_over", "goodbye", "delete_my_data"}
 # Set by precheck/nlu/message_guard.py on a message too long to read: it answers nothing,
@@ -326,6 +331,9 @@ def answer_to_question(
     answer = yes_no_answer(message, words_only=question in RED_FLAG_QUESTIONS or bool(members))
     if answer == NO:
         answer = _no_unless_unread(question, message, entities)
+    if answer == YES and question in CLEARANCES and not (
+            is_payload(text) or CLEARED_YES.match(text)):
+        return None  # "I have an appointment next Tuesday": asked again, never taken as cleared
     if stated and not members and not _said_on_its_own(text, entities):
         return None
     if question == "conditions_screen" and any(stated.get(m) == YES for m in members) \

@@ -155,16 +155,29 @@ class ContextAnnotator:
                 token.lower_ in self._months or token.shape_ == "dddd"
             ):
                 past_clauses.add(clause[token.i])
-        historical = set()
-        for c in past_clauses:
-            first = bisect_left(clause, c)
-            tokens = doc[first : bisect_right(clause, c)]
-            text = " ".join(t.lower_ for t in tokens)
-            if any(t.lower_ in self._past_verbs for t in tokens) and not self._continuation.search(
-                text
-            ):
+        historical = {c for c in past_clauses if self._told_as_past(doc, clause, c)}
+        # "four week ago I have attack, my leg was weak": a clause in the past tense with no
+        # time of its own is the episode its sentence dates, unless the sentence says it goes
+        # on ("..., my hand was numb and it still is")
+        sent = sentence_of(doc)
+        dated = {sent[bisect_left(clause, c)] for c in past_clauses}
+        dated = {n for n in dated if not self._goes_on(doc, sent, n)}
+        timed = {clause[o.start] for o in doc.spans["onsets"]}
+        for c in set(clause) - past_clauses - timed:
+            if sent[bisect_left(clause, c)] in dated and self._told_as_past(doc, clause, c):
                 historical.add(c)
         return [k for k, f in enumerate(findings) if clause[f.start] in historical]
+
+    def _goes_on(self, doc: Doc, sent: list[int], n: int) -> bool:
+        words = " ".join(t.lower_ for t, m in zip(doc, sent, strict=True) if m == n)
+        return self._continuation.search(words) is not None
+
+    def _told_as_past(self, doc: Doc, clause: list[int], c: int) -> bool:
+        tokens = doc[bisect_left(clause, c) : bisect_right(clause, c)]
+        text = " ".join(t.lower_ for t in tokens)
+        return any(t.lower_ in self._past_verbs for t in tokens) and not self._continuation.search(
+            text
+        )
 
 
 def _readings_of_now(doc: Doc) -> list[Span]:

@@ -131,6 +131,11 @@ def test_pseudo_negation_and_clause_ends_keep_findings_present(text, expected):
             [("infection", "present"), ("infection", "present")],
         ),
         ("my foot went numb two weeks ago", [("numbness", "present")]),
+        # a past-tense clause is the episode its sentence dates, unless it goes on
+        ("A month ago I had covid, I was shattered",
+         [("infection", "historical"), ("fatigue", "historical")]),
+        ("I had a relapse 3 weeks ago, my hand was numb and it still is",
+         [("flare_up", "historical"), ("numbness", "present")]),
         (
             "I had a fever last night",
             [("fever", "present")],

@@ -54,6 +54,8 @@ def test_agreement(text, expected):
     ("relapse_cleared", "not yet, I haven't talked to my doctor about massage", "no"),
     ("relapse_cleared", "no, he told me to take it easy for now", "no"),
     ("heart_cleared", "my cardiologist gave me the all clear", "yes"),
+    ("relapse_cleared", "I have an appointment next Tuesday, I'll ask then", "no"),
+    ("relapse_cleared", "he was happy for me to have it", "yes"),
     ("first_massage", "first time with you, had loads before", "no"),  # both: ask again
     ("sudden_severe_headache", "a horrible one came out of nowhere, worst ive ever had", "yes"),
     ("sudden_severe_headache", "Not the worst ever, but it came on very suddenly", "yes"),

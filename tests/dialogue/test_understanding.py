@@ -234,8 +234,8 @@ def test_a_leading_no_before_a_symptom_is_not_an_answer_to_the_question():
 ])
 def test_the_leading_word_beats_affirm_deny_or_a_doubt_but_doubt_in_words_is_never_a_no(
         intent, text, answer):
-    turn = understand(message(intent, text), ALL_RED_FLAGS_NO, "relapse_cleared", FINDING_SLOTS)
-    assert turn.updates["relapse_cleared"] == answer
+    turn = understand(message(intent, text), ALL_RED_FLAGS_NO, "pressure_sores", FINDING_SLOTS)
+    assert turn.updates["pressure_sores"] == answer
 
 
 @pytest.mark.parametrize("intent", ["deny", "affirm", "inform"])
@@ -647,3 +647,13 @@ def test_tiredness_as_when_something_happens_is_no_tiredness_today():
 ])
 def test_replies_in_clients_words(text, question, expected):
     assert answer(text, question) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("I did ask, she said she'd get back to me", "no"),
+    ("I think so, I mentioned it to the GP ages ago", None),  # asked again
+    ("kinda", None),
+    ("yes he did", "yes"),
+])
+def test_a_doctors_word_is_a_yes_only_in_so_many_words(text, expected):
+    assert answer(text, "relapse_cleared", slots={"recent_relapse": "yes"}) == expected
