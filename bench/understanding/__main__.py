@@ -62,7 +62,8 @@ def replies_report(bank: banks.Bank, out, model: str | None) -> None:
     total = result["total"]
     print(f"\n## single replies: {total['right']}/{total['replies']} read right "
           f"({100 * total['right'] / total['replies']:.1f} %), a yes or not-sure read as a no: "
-          f"{total['yes_as_no']}")
+          f"{total['yes_as_no']}, a doctor's word read where none was given: "
+          f"{total.get('cleared_wrongly', 0)}")
     print("| topic | replies | read right | yes read as no |\n|---|---|---|---|")
     for topic, counts in result["by_topic"].items():
         print(f"| {topic} | {counts['replies']} | {counts['right']} | {counts['yes_as_no']} |")
@@ -75,7 +76,9 @@ def replies_report(bank: banks.Bank, out, model: str | None) -> None:
                                   "kind": reading.item["kind"], "reply": reading.item["reply"],
                                   "expected": wanted, "got": got,
                                   "digression": reading.digression,
-                                  "yes_as_no": reading.yes_as_no}, ensure_ascii=False) + "\n")
+                                  "yes_as_no": reading.yes_as_no,
+                                  "cleared_wrongly": reading.cleared_wrongly},
+                                 ensure_ascii=False) + "\n")
 
 
 def personas_report(bank: banks.Bank, out) -> None:

@@ -25,6 +25,7 @@ BEFORE = {name: q.get("asked_if") or {} for name, q in questions.QUESTIONS.items
 NO_RED_FLAGS = {**dict.fromkeys(questions.RED_FLAGS, "no"), "red_flag_screen": "no"}
 CONSENT = {"affirm": "yes", "deny": "no", "unsure": "unknown"}
 SCREEN_TOPICS = {"red_flags": "red_flag_screen", "conditions": "conditions_screen"}
+CLEARANCES = {"relapse_cleared", "heart_cleared"}  # bank topics of a doctor's word
 
 
 @dataclass
@@ -35,6 +36,8 @@ class Reading:
     right: bool
     yes_as_no: list[str] = field(default_factory=list)
     said: list[str] = field(default_factory=list)
+    # a doctor's word read where the client gave none: a yes there lowers the advice
+    cleared_wrongly: list[str] = field(default_factory=list)
 
 
 def slots_before(answer: str) -> dict[str, Any]:
@@ -87,7 +90,7 @@ def _score(item: dict[str, Any], got: dict[str, Any], digression: bool = False,
         # asked topic stays open (not answered, not "not sure")
         right = got.get(asked) is None
         return Reading(item, got, digression, right, said=said or [])
-    wrong, dangerous = [], []
+    wrong, dangerous, cleared = [], [], []
     for topic, wanted in expect.items():
         if topic != "consent" and topic not in TOPIC_ANSWERS:
             continue
@@ -98,9 +101,11 @@ def _score(item: dict[str, Any], got: dict[str, Any], digression: bool = False,
             ok = have == READINGS[wanted]
             if wanted in ("yes", "unsure") and have == "no":
                 dangerous.append(topic)
+            if topic in CLEARANCES and wanted in ("no", "unsure") and have == "yes":
+                cleared.append(topic)
         if not ok:
             wrong.append(topic)
-    return Reading(item, got, digression, not wrong, dangerous, said or [])
+    return Reading(item, got, digression, not wrong, dangerous, said or [], cleared)
 
 
 def _area_named(area: str, recorded: str) -> bool:
@@ -131,6 +136,7 @@ def summary(readings: list[Reading]) -> dict[str, Any]:
         counts["replies"] += 1
         counts["right"] += reading.right
         counts["yes_as_no"] += bool(reading.yes_as_no)
+        counts["cleared_wrongly"] += bool(reading.cleared_wrongly)
     total = Counter()
     for counts in by_topic.values():
         total.update(counts)
