@@ -637,9 +637,11 @@ def follow_up_statements(text: str, answers: Mapping[str, Any]) -> dict[str, Any
     """Follow-ups a reply answers in passing: "drained since Monday, it isn't like my normal
     MS tiredness" says the tiredness is unusual before that is asked."""
     # an urgent sign is answered in words only when it is asked: "for years" about the legs
-    # says nothing of the eyes
+    # says nothing of the eyes; and a follow-up answered stays answered: "nothing is worse
+    # today" about the heat says nothing of the numb feet told to be old
     return {question: said for question in questions.STATED_FOLLOW_UPS
-            if question not in RED_FLAGS and _asked_after(question, answers)
+            if question not in RED_FLAGS and answers.get(question) is None
+            and _asked_after(question, answers)
             and (said := questions.statement(question, text.replace("\u2019", "'"))) is not None}
 
 

@@ -657,3 +657,15 @@ def test_replies_in_clients_words(text, question, expected):
 ])
 def test_a_doctors_word_is_a_yes_only_in_so_many_words(text, expected):
     assert answer(text, "relapse_cleared", slots={"recent_relapse": "yes"}) == expected
+
+
+def test_a_follow_up_answered_stays_answered_by_words_in_passing():
+    from clinical_nlu.vocabulary import finding_slots
+
+    slots = {**ALL_RED_FLAGS_NO, "red_flag_screen": "no", "sensory_change": "yes",
+             "sensory_change_is_new": "no"}
+    turn = understand(as_nlu_reads("No, I am sensitive to heat in general, but nothing is "
+                                   "worse today.", "deny"), slots, "heat_worsening_now",
+                      finding_slots())
+    assert turn.updates["heat_worsening_now"] == "no"
+    assert "sensory_change_is_new" not in turn.updates
