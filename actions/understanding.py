@@ -61,7 +61,8 @@ LEADING_YES = re.compile(r"^\W*(yes+|yeah|yep|yup|yea|yeh|ya|y|kinda|kind of|sor
 # it is a yes only in so many words, or a plain yes, never an "I have ..." or "I did ...".
 CLEARANCES = {"relapse_cleared", "heart_cleared"}
 CLEARED_YES = re.compile(r"^\W*(yes+|yeah|yep|yup|yea|yeh|ya|y|aye|definitely|absolutely"
-                         r"|of course|correct|(he|she|they) (did|has|have))\b", re.IGNORECASE)
+                         r"|of course|correct|(he|she|they) (did|has|have)(?! not))\b",
+                         re.IGNORECASE)
 # Intents the dialogue rules answer (why, what is, a person, start over, bye, forget me).
 DIGRESSIONS = {"ask_why", "ask_term", "request_human", "start_over", "goodbye", "delete_my_data"}
 # Set by precheck/nlu/message_guard.py on a message too long to read: it answers nothing,

@@ -161,23 +161,20 @@ class ContextAnnotator:
         # on ("..., my hand was numb and it still is")
         sent = sentence_of(doc)
         dated = {sent[bisect_left(clause, c)] for c in past_clauses}
-        dated = {n for n in dated if not self._goes_on(doc, sent, n)}
+        dated = {n for n in dated
+                 if not self._goes_on(doc[bisect_left(sent, n) : bisect_right(sent, n)])}
         timed = {clause[o.start] for o in doc.spans["onsets"]}
         for c in set(clause) - past_clauses - timed:
             if sent[bisect_left(clause, c)] in dated and self._told_as_past(doc, clause, c):
                 historical.add(c)
         return [k for k, f in enumerate(findings) if clause[f.start] in historical]
 
-    def _goes_on(self, doc: Doc, sent: list[int], n: int) -> bool:
-        words = " ".join(t.lower_ for t, m in zip(doc, sent, strict=True) if m == n)
-        return self._continuation.search(words) is not None
+    def _goes_on(self, tokens: Span) -> bool:
+        return self._continuation.search(" ".join(t.lower_ for t in tokens)) is not None
 
     def _told_as_past(self, doc: Doc, clause: list[int], c: int) -> bool:
         tokens = doc[bisect_left(clause, c) : bisect_right(clause, c)]
-        text = " ".join(t.lower_ for t in tokens)
-        return any(t.lower_ in self._past_verbs for t in tokens) and not self._continuation.search(
-            text
-        )
+        return any(t.lower_ in self._past_verbs for t in tokens) and not self._goes_on(tokens)
 
 
 def _readings_of_now(doc: Doc) -> list[Span]:

@@ -56,6 +56,7 @@ def test_agreement(text, expected):
     ("heart_cleared", "my cardiologist gave me the all clear", "yes"),
     ("relapse_cleared", "I have an appointment next Tuesday, I'll ask then", "no"),
     ("relapse_cleared", "he was happy for me to have it", "yes"),
+    ("relapse_cleared", "she hasn't got back to me", "no"),
     ("first_massage", "first time with you, had loads before", "no"),  # both: ask again
     ("sudden_severe_headache", "a horrible one came out of nowhere, worst ive ever had", "yes"),
     ("sudden_severe_headache", "Not the worst ever, but it came on very suddenly", "yes"),

@@ -654,6 +654,7 @@ def test_replies_in_clients_words(text, question, expected):
     ("I think so, I mentioned it to the GP ages ago", None),  # asked again
     ("kinda", None),
     ("yes he did", "yes"),
+    ("she has not said", "no"),
 ])
 def test_a_doctors_word_is_a_yes_only_in_so_many_words(text, expected):
     assert answer(text, "relapse_cleared", slots={"recent_relapse": "yes"}) == expected
