@@ -25,7 +25,9 @@ BEFORE = {name: q.get("asked_if") or {} for name, q in questions.QUESTIONS.items
 NO_RED_FLAGS = {**dict.fromkeys(questions.RED_FLAGS, "no"), "red_flag_screen": "no"}
 CONSENT = {"affirm": "yes", "deny": "no", "unsure": "unknown"}
 SCREEN_TOPICS = {"red_flags": "red_flag_screen", "conditions": "conditions_screen"}
-CLEARANCES = {"relapse_cleared", "heart_cleared"}  # bank topics of a doctor's word
+# bank topics of a doctor's word
+CLEARANCES = {topic for topic, answer in TOPIC_ANSWERS.items()
+              if answer in understanding.CLEARANCES}
 
 
 @dataclass
