@@ -104,7 +104,7 @@ def findings_to_answers(
             answers[value] = YES
         elif kind == "finding" and value in finding_slots and not _a_condition(entity, text):
             slot = finding_slots[value]
-            if role == "historical" and recent and slot in RED_FLAGS:
+            if role == "historical" and (recent and slot in RED_FLAGS or slot in LIFELONG):
                 role = "present"
             if role == "present" and slot == "active_flare_up" and (
                     _ended_ago(entities, text) or _dated_by(entity, text)):
@@ -112,11 +112,12 @@ def findings_to_answers(
             _apply_finding(answers, slot, role or "present")
         elif kind == "temperature":
             _apply_temperature(answers, value, role)
-    if _new_beside_old(entities, finding_slots):
+    beside = _new_beside_old(entities, finding_slots)
+    if beside:
         # "always a bit numb but the burning started monday": the old one says nothing of
         # whether the feeling is new
         answers.pop("sensory_change_is_new", None)
-    _apply_onset(answers, entities)
+    _apply_onset(answers, entities, old_says_no=not beside)
     places_in_passing(answers, entities, text)
     return answers
 
@@ -177,6 +178,10 @@ TODAY = re.compile(r"\b(?<!not )(?<!nothing like that )(today|this (morning|afte
 # What the client lives with: long-standing is still a yes.
 LASTING_CONDITIONS = {"balance_problems", "spasticity", "nerve_pain", "osteoporosis",
                       "heart_or_circulation_problem", "pressure_sores"}
+
+
+# ... and what stays with them once told: "a stent in 2020, I'm fine now" is a heart problem
+LIFELONG = {"heart_or_circulation_problem", "osteoporosis"}
 
 
 def _apply_finding(answers: dict[str, Any], slot: str, context: str) -> None:
@@ -245,7 +250,8 @@ def bare_temperature(question: str | None, message: Mapping[str, Any],
     return []
 
 
-def _apply_onset(answers: dict[str, Any], entities: Iterable[Mapping[str, Any]]) -> None:
+def _apply_onset(answers: dict[str, Any], entities: Iterable[Mapping[str, Any]],
+                 old_says_no: bool) -> None:
     """A sensory change said to be recent is new; one felt for years is long-standing."""
     if answers.get("sensory_change") != YES:
         return
@@ -254,10 +260,11 @@ def _apply_onset(answers: dict[str, Any], entities: Iterable[Mapping[str, Any]])
         # "numb since 2015 but worse this week", "always a bit numb but the burning started
         # monday": any recent onset makes it new, whatever an old one said
         old = all(entity.get("role") == "long_standing" for entity in onsets)
-        if old:
-            answers.setdefault("sensory_change_is_new", NO)
-        else:
+        if not old:
             answers["sensory_change_is_new"] = YES
+        elif old_says_no:
+            # not beside a new feeling: "numb feet a long time, but this tingling is new"
+            answers.setdefault("sensory_change_is_new", NO)
         answers.setdefault("sensory_since", str(onsets[0].get("value")))
 
 
@@ -332,6 +339,9 @@ def answer_to_question(
     answer = yes_no_answer(message, words_only=question in RED_FLAG_QUESTIONS or bool(members))
     if answer == NO:
         answer = _no_unless_unread(question, message, entities)
+    if answer == YES and question in RED_FLAG_QUESTIONS and not is_payload(text) \
+            and polarity.reading(text, "presence") != YES:
+        return None  # "My eyes are fine": DIET's guess alone never calls for urgent care
     if answer == YES and question in CLEARANCES and not (
             is_payload(text) or CLEARED_YES.match(text)):
         return None  # "I have an appointment next Tuesday": asked again, never taken as cleared
@@ -411,7 +421,7 @@ RED_FLAG_QUESTIONS = {"red_flag_screen", *RED_FLAGS}
 # A screen denied as a whole, wherever it is said in the reply.
 NONE_ON_THE_LIST = re.compile(
     r"\b(nothing|none|no)( else)? (on|from|of) (that|the|this|your) list\b"
-    r"|\bnone of (them|those|these|that|the above)\b|\bno to (all|everything|the lot)\b")
+    r"|\bnone of (them|those|these|that|it|the above)\b|\bno to (all|everything|the lot)\b")
 # A screen answered with what applies and that nothing else does.
 ONLY_THESE = re.compile(
     r"\b(just|only)\b|\bnothing else\b|\bnone of the (others|rest|other)\b"
@@ -423,8 +433,13 @@ ABOUT_THE_PAST = {"recent_relapse", "relapse_cleared", "heart_cleared", "first_m
 OVER = re.compile(
     r"\b(gone now|it'?s gone|all gone|(has |have )?(cleared|cleared up|settled|went away|gone away)"
     r"|not any ?more|no longer|better now|fine now|got over it|over now|all over|recovered"
-    r"|healed|years back|(\w+ )?(years|months) ago"
+    r"|healed|years back|(\w+ )?(years|months) ago|(all )?resolved|long gone|tested negative"
+    r"|(now|feel|feeling|i'?m|im|i am) (ok|okay|fine|good|better|well)( now)?$"
+    r"|(feel|feeling|i'?m|im|i am) (ok|okay|fine|good|better|well) now"
+    r"|(feel|feeling) (loads|much|a lot|so much|way) better|now (is )?finish(ed)?|finish(ed)? now"
     r"|back in (the )?(spring|summer|autumn|fall|winter|\d{4}))\b")
+# "had one last week, gone now": the question's own topic, told as had
+HAD_IT = re.compile(r"^\W*(i )?(had|have had|i'?ve had|ive had) (one|it|that|them|some)\b")
 # "I fainted once in 2010, nothing since": said to be over in so many words, whatever the
 # findings' own reading of the episode.
 OVER_SINCE = re.compile(
@@ -464,7 +479,7 @@ def _over_since(question: str, text: str, entities: list,
     lowered = text.lower()
     findings = [e for e in entities if e.get("entity") == "finding"]
     # "had them bad in 2020 but they settled right down": no finding, the question's topic
-    return (OVER_SINCE.search(lowered) is not None and not GOES_ON.search(lowered)
+    return (_told_over(lowered, (OVER_SINCE,)) and not GOES_ON.search(lowered)
             and (not findings or any(finding_slots.get(e.get("value")) == question
                                      for e in findings)))
 
@@ -478,21 +493,33 @@ def _no_longer(question: str, text: str, entities: list,
                finding_slots: Mapping[str, str]) -> bool:
     """The question's topic is over, or is someone else's and the client says no for
     themselves ("my son's had a cold all week, I'm fine though")."""
-    if question in ABOUT_THE_PAST:
-        return False
     findings = [e for e in entities if e.get("entity") == "finding"]
-    roles = [e.get("role") for e in findings if finding_slots.get(e.get("value")) == question]
+    topics = {question, *SCREENS.get(question, ())} - LIFELONG
+    roles = [e.get("role") for e in findings if finding_slots.get(e.get("value")) in topics]
     if any(role in ("present", "stable", "hypothetical") for role in roles):
         return False
     lowered = text.lower()
     if _someone_elses(findings, lowered) and (polarity.reading(text, "presence") == "no"
                                               or FIRST_PERSON_NO.search(lowered)):
-        return True
+        return True  # "my sister's having a relapse right now, I'm alright"
+    if question in ABOUT_THE_PAST:
+        return False
     if question in RED_FLAG_QUESTIONS and _began_lately(entities, lowered):
         return False  # "half the vision gone since last night" is no sign that is over
-    if (OVER.search(lowered) or OVER_SINCE.search(lowered)) and not GOES_ON.search(lowered):
-        return bool(roles) or polarity.reading(text, "presence") == "yes"
+    if _told_over(lowered) and not GOES_ON.search(lowered):
+        return bool(roles) or polarity.reading(text, "presence") == "yes" or (
+            not findings and HAD_IT.match(lowered) is not None)
     return False
+
+
+# "they never told me if it had all gone": over only as asked about
+SUPPOSED = re.compile(r"\b(if|whether)\b(\W+\w+){0,3}\W*$")
+
+
+def _told_over(lowered: str, patterns: tuple[re.Pattern, ...] = (OVER, OVER_SINCE)) -> bool:
+    supposed = [SUPPOSED.search(lowered[:m.start()]) is not None
+                for pattern in patterns for m in pattern.finditer(lowered)]
+    return bool(supposed) and not any(supposed)
 
 
 def _someone_elses(findings: list, lowered: str) -> bool:

@@ -70,6 +70,7 @@ class ContextAnnotator:
         self._continuation = re.compile(r"\b(" + continuation + r")\b")
         self._threshold = FEVER_C
         self._traits = {phrase.lower() for phrase in spec["traits"]}
+        self._lasting_gap = set(spec["lasting_gap"])
 
     def __call__(self, doc: Doc) -> Doc:
         findings = list(doc.spans["findings"])
@@ -90,9 +91,10 @@ class ContextAnnotator:
                     applies[k].add(category)
         for k in self._historical_by_time(doc, clause, findings):
             applies[k].add("historical")
-        for span, categories in zip(findings, applies, strict=True):
+        lasting = self._told_as_lasting(doc, findings)
+        for k, (span, categories) in enumerate(zip(findings, applies, strict=True)):
             context = next((c for c in self._priority if c in categories), "present")
-            if context == "present" and span.text.lower() in self._traits:
+            if context == "present" and (span.text.lower() in self._traits or k in lasting):
                 context = "stable"
             reading = span._.clinical_temperature
             if (
@@ -168,6 +170,30 @@ class ContextAnnotator:
             if sent[bisect_left(clause, c)] in dated and self._told_as_past(doc, clause, c):
                 historical.add(c)
         return [k for k, f in enumerate(findings) if clause[f.start] in historical]
+
+    def _told_as_lasting(self, doc: Doc, findings: list[Span]) -> set[int]:
+        # The findings just before a long-standing time ("double vision for a long time"),
+        # over gap words only, in a sentence that tells of nothing recent.
+        sent = sentence_of(doc)
+        onsets = doc.spans["onsets"]
+        recent = {sent[o.start] for o in onsets if o.label_ != "long_standing"}
+        ending_at = {f.end: k for k, f in enumerate(findings)}
+        # the places of a finding belong to it: "numb feet for years"
+        places = {i for part in doc.spans["body_parts"] for i in range(part.start, part.end)}
+        lasting: set[int] = set()
+        for onset in onsets:
+            if onset.label_ != "long_standing" or sent[onset.start] in recent:
+                continue
+            i = onset.start
+            while i > 0 and sent[i - 1] == sent[onset.start]:
+                if i in ending_at:
+                    lasting.add(ending_at[i])
+                    i = findings[ending_at[i]].start
+                elif doc[i - 1].lower_ in self._lasting_gap or i - 1 in places:
+                    i -= 1
+                else:
+                    break
+        return lasting
 
     def _goes_on(self, tokens: Span) -> bool:
         return self._continuation.search(" ".join(t.lower_ for t in tokens)) is not None

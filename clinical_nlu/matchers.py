@@ -63,7 +63,7 @@ class OnsetMatcher:
         spec = vocab["onset"]
         self._unit_roles = {u: role for role, units in spec["units"].items() for u in units}
         self._fixed = PhraseMatcher(nlp.vocab, attr="LOWER")
-        for role in ("sudden", "recent", NOT_SUDDEN):
+        for role in ("sudden", "recent", "long_standing", NOT_SUDDEN):
             self._fixed.add(role, phrase_docs(nlp, spec[role]))
         self._matcher = Matcher(nlp.vocab)
         opener = {"LOWER": {"IN": ["the", "last", "this", "my"]}, "OP": "?"}

@@ -11,7 +11,8 @@ from protocol import questions
 @pytest.mark.parametrize("name", banks.names())
 def test_a_bank_is_frozen_and_every_item_names_a_known_topic(name):
     bank = banks.load(name)  # refuses a bank edited after it was frozen
-    assert len(bank.replies) >= 1500 and len(bank.personas) >= 150
+    # big enough for its held-out two thirds to mean something
+    assert len(bank.replies) >= 500 and len(bank.personas) >= 80
     assert {reply["topic"] for reply in bank.replies} <= banks.TOPICS
     for persona in bank.personas:
         assert set(persona["facts"]) <= banks.TOPICS - {"consent"}

@@ -670,3 +670,79 @@ def test_a_follow_up_answered_stays_answered_by_words_in_passing():
                       finding_slots())
     assert turn.updates["heat_worsening_now"] == "no"
     assert "sensory_change_is_new" not in turn.updates
+
+
+@pytest.mark.parametrize("text, question, expected", [
+    ("one calf is bigger than the other, it has been like that since 2017", "clot_signs", "no"),
+    ("i get double vision when i'm exhausted, since long time", "sudden_vision_loss", "no"),
+    ("my left calf is swollen, it's been like that since yesterday", "clot_signs", "yes"),
+    # the time is the wheelchair's, not the calf's
+    ("my calf is swollen and I've been in a wheelchair since 2019", "clot_signs", "yes"),
+])
+def test_an_urgent_sign_told_with_a_long_standing_time_is_the_clients_old_one(
+        text, question, expected):
+    assert answer(text, question, slots={"red_flag_screen": "unknown"}) == expected
+
+
+@pytest.mark.parametrize("text, question, slots, expected", [
+    ("had one last month, gone now", "fever", None, "no"),
+    ("had a DVT in 2016, all resolved", "known_dvt", None, "no"),
+    ("I had flu in October, tested negative since", "infection_signs", None, "no"),
+    ("had chest pain last year, it was reflux, nothing now", "red_flag_screen", {}, "no"),
+    ("had a clot years ago, not sure if it has all gone", "known_dvt", None, "unknown"),
+    # what stays with the client once told
+    ("a stent in 2019 but I'm fine now", "heart_or_circulation_problem", None, "yes"),
+])
+def test_a_topic_told_as_had_and_over_is_a_no_now(text, question, slots, expected):
+    assert answer(text, question, slots=slots) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("my last relapse was six years ago", "no"),
+    ("one two years ago and one three weeks ago", None),
+    ("my brother is having a relapse right now, I'm fine", "no"),
+])
+def test_when_the_relapse_was_answers_the_recent_relapse_question(text, expected):
+    assert answer(text, "recent_relapse") == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("had a hot bath and now my legs are like jelly", "yes"),
+    ("the heating is always up high, I'm used to it, no difference", "no"),
+])
+def test_heat_and_what_it_does_now_answer_the_heat_question(text, expected):
+    assert answer(text, "heat_worsening_now") == expected
+
+
+@pytest.mark.parametrize("text, question, expected", [
+    ("My eyesight is fine thanks", "sudden_vision_loss", "no"),
+    ("I just need new reading glasses", "sudden_vision_loss", None),  # asked again
+])
+def test_diets_yes_alone_never_calls_for_urgent_care(text, question, expected):
+    assert answer(text, question, intent="affirm",
+                  slots={"red_flag_screen": "unknown"}) == expected
+
+
+def test_no_more_than_usual_is_the_clients_usual_feeling():
+    from clinical_nlu.vocabulary import finding_slots
+
+    turn = understand(as_nlu_reads("not more than my usual MS fatigue", "deny"),
+                      {**ALL_RED_FLAGS_NO, "red_flag_screen": "no"}, "fatigue_today",
+                      finding_slots())
+    assert (turn.updates["fatigue_today"], turn.updates["fatigue_unusual"]) == ("yes", "no")
+    assert answer("no more than usual", "sensory_change", intent="deny") == "yes"
+
+
+@pytest.mark.parametrize("text, question", [
+    ("went all grey and had to sit down in the kitchen this morning",
+     "blood_pressure_or_fainting"),
+    ("there's a red patch on my heel that won't heal", "pressure_sores"),
+    ("a clot in my lung in August, still on blood thinners", "known_dvt"),
+])
+def test_a_condition_told_in_the_clients_words_is_a_yes(text, question):
+    assert answer(text, question) == "yes"
+
+
+def test_old_numb_feet_beside_a_new_tingling_is_new():
+    assert answer("I've had numb feet a long time but this tingling in my fingers is new",
+                  "sensory_change_is_new", slots={"sensory_change": "yes"}) == "yes"
