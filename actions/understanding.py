@@ -310,7 +310,8 @@ def answer_to_question(
             polarity.reading(text, "presence") != "unsure":
         # "I use a wheelchair. No new weakness, and nothing else on that list."
         return _no_unless_unread(question, message, entities)
-    if _over_since(question, text, entities, finding_slots or {}):
+    if _over_since(question, text, entities, finding_slots or {}) or _anothers(
+            question, text, entities, finding_slots or {}):
         return NO
     said = (stated.get(question) or questions.statement(question, text)
             or _about(question, entities))
@@ -478,10 +479,10 @@ def _over_since(question: str, text: str, entities: list,
         return False
     lowered = text.lower()
     findings = [e for e in entities if e.get("entity") == "finding"]
-    # "had them bad in 2020 but they settled right down": no finding, the question's topic
+    # "had them bad in 2020 but they settled right down": the question's topic
     return (_told_over(lowered, (OVER_SINCE,)) and not GOES_ON.search(lowered)
-            and (not findings or any(finding_slots.get(e.get("value")) == question
-                                     for e in findings)))
+            and (not findings or HAD_IT.match(lowered) is not None
+                 or any(finding_slots.get(e.get("value")) == question for e in findings)))
 
 
 def _began_lately(entities: list, lowered: str) -> bool:
@@ -489,21 +490,34 @@ def _began_lately(entities: list, lowered: str) -> bool:
         e.get("entity") == "onset" and e.get("role") == "sudden" for e in entities)
 
 
-def _no_longer(question: str, text: str, entities: list,
-               finding_slots: Mapping[str, str]) -> bool:
-    """The question's topic is over, or is someone else's and the client says no for
-    themselves ("my son's had a cold all week, I'm fine though")."""
-    findings = [e for e in entities if e.get("entity") == "finding"]
+def _own_roles(question: str, findings: list, finding_slots: Mapping[str, str]) -> list:
+    """The contexts of the findings about the question's own topic (or its screen's)."""
     topics = {question, *SCREENS.get(question, ())} - LIFELONG
-    roles = [e.get("role") for e in findings if finding_slots.get(e.get("value")) in topics]
-    if any(role in ("present", "stable", "hypothetical") for role in roles):
+    return [e.get("role") for e in findings if finding_slots.get(e.get("value")) in topics]
+
+
+def _anothers(question: str, text: str, entities: list,
+              finding_slots: Mapping[str, str]) -> bool:
+    """The topic is someone else's and the client says no for themselves ("my son's had a
+    cold all week, I'm fine though", "my dad has a pacemaker but I'm fine")."""
+    findings = [e for e in entities if e.get("entity") == "finding"]
+    if any(role in ("present", "stable", "hypothetical")
+           for role in _own_roles(question, findings, finding_slots)):
         return False
     lowered = text.lower()
-    if _someone_elses(findings, lowered) and (polarity.reading(text, "presence") == "no"
-                                              or FIRST_PERSON_NO.search(lowered)):
-        return True  # "my sister's having a relapse right now, I'm alright"
-    if question in ABOUT_THE_PAST:
+    return _someone_elses(findings, lowered) and (polarity.reading(text, "presence") == "no"
+                                                  or FIRST_PERSON_NO.search(lowered) is not None)
+
+
+def _no_longer(question: str, text: str, entities: list,
+               finding_slots: Mapping[str, str]) -> bool:
+    """The question's topic is over, said in so many words ("had one last week, gone now")."""
+    findings = [e for e in entities if e.get("entity") == "finding"]
+    roles = _own_roles(question, findings, finding_slots)
+    if question in ABOUT_THE_PAST or any(role in ("present", "stable", "hypothetical")
+                                         for role in roles):
         return False
+    lowered = text.lower()
     if question in RED_FLAG_QUESTIONS and _began_lately(entities, lowered):
         return False  # "half the vision gone since last night" is no sign that is over
     if _told_over(lowered) and not GOES_ON.search(lowered):
@@ -667,10 +681,13 @@ def follow_up_statements(text: str, answers: Mapping[str, Any]) -> dict[str, Any
     # an urgent sign is answered in words only when it is asked: "for years" about the legs
     # says nothing of the eyes; and a follow-up answered stays answered: "nothing is worse
     # today" about the heat says nothing of the numb feet told to be old
+    # and a doctor's word is taken only when asked for: "I think my cardiologist said
+    # exercise was fine but I'm not sure about massage" is no clearance
     return {question: said for question in questions.STATED_FOLLOW_UPS
             if question not in RED_FLAGS and answers.get(question) is None
             and _asked_after(question, answers)
-            and (said := questions.statement(question, text.replace("\u2019", "'"))) is not None}
+            and (said := questions.statement(question, text.replace("\u2019", "'"))) is not None
+            and not (said == YES and question in CLEARANCES)}
 
 
 def _add_follow_ups(stated: dict[str, Any], said: Mapping[str, Any]) -> None:

@@ -746,3 +746,25 @@ def test_a_condition_told_in_the_clients_words_is_a_yes(text, question):
 def test_old_numb_feet_beside_a_new_tingling_is_new():
     assert answer("I've had numb feet a long time but this tingling in my fingers is new",
                   "sensory_change_is_new", slots={"sensory_change": "yes"}) == "yes"
+
+
+@pytest.mark.parametrize("text, question", [
+    ("My uncle has a pacemaker but I'm fine", "heart_or_circulation_problem"),
+    ("my daughter had a relapse three weeks ago, I've been stable", "recent_relapse"),
+])
+def test_someone_elses_condition_in_the_questions_words_is_a_no_for_the_client(text, question):
+    assert answer(text, question) == "no"
+
+
+def test_them_told_as_settled_is_a_no_now():
+    assert answer("had them bad last year but they settled right down", "spasticity") == "no"
+
+
+def test_a_doctors_word_told_in_passing_is_asked_for_all_the_same():
+    from clinical_nlu.vocabulary import finding_slots
+
+    opening = as_nlu_reads("Hi. I had a stent fitted in 2021, my cardiologist said walking "
+                           "was fine, not sure about massage.")
+    said = understand_history([opening], finding_slots())
+    assert said["heart_or_circulation_problem"] == "yes"
+    assert "heart_cleared" not in said
