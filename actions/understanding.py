@@ -310,9 +310,11 @@ def answer_to_question(
             polarity.reading(text, "presence") != "unsure":
         # "I use a wheelchair. No new weakness, and nothing else on that list."
         return _no_unless_unread(question, message, entities)
-    if _over_since(question, text, entities, finding_slots or {}) or _anothers(
-            question, text, entities, finding_slots or {}):
+    if _over_since(question, text, entities, finding_slots or {}):
         return NO
+    if any(e.get("entity") == "finding" for e in entities) and _anothers(
+            question, text, entities, finding_slots or {}):
+        return NO  # before the question's own words: "my dad has a pacemaker but I'm fine"
     said = (stated.get(question) or questions.statement(question, text)
             or _about(question, entities))
     if question == "sensory_change_is_new" and said is None:
@@ -511,7 +513,10 @@ def _anothers(question: str, text: str, entities: list,
 
 def _no_longer(question: str, text: str, entities: list,
                finding_slots: Mapping[str, str]) -> bool:
-    """The question's topic is over, said in so many words ("had one last week, gone now")."""
+    """The question's topic is someone else's ("my husband had a TIA in August, I'm fine"),
+    or over, said in so many words ("had one last week, gone now")."""
+    if _anothers(question, text, entities, finding_slots):
+        return True
     findings = [e for e in entities if e.get("entity") == "finding"]
     roles = _own_roles(question, findings, finding_slots)
     if question in ABOUT_THE_PAST or any(role in ("present", "stable", "hypothetical")

@@ -768,3 +768,7 @@ def test_a_doctors_word_told_in_passing_is_asked_for_all_the_same():
     said = understand_history([opening], finding_slots())
     assert said["heart_or_circulation_problem"] == "yes"
     assert "heart_cleared" not in said
+
+
+def test_never_had_one_beside_a_relative_is_a_first_massage():
+    assert answer("Never had one in my life, my son talked me into it", "first_massage") == "yes"
