@@ -513,11 +513,12 @@ def _anothers(question: str, text: str, entities: list,
 
 def _no_longer(question: str, text: str, entities: list,
                finding_slots: Mapping[str, str]) -> bool:
-    """The question's topic is someone else's ("my husband had a TIA in August, I'm fine"),
-    or over, said in so many words ("had one last week, gone now")."""
-    if _anothers(question, text, entities, finding_slots):
-        return True
+    """The question's topic is someone else's, told without a finding ("my husband had a
+    TIA in August, I'm fine"; with one it was read before the question's own words), or
+    over, said in so many words ("had one last week, gone now")."""
     findings = [e for e in entities if e.get("entity") == "finding"]
+    if not findings and _anothers(question, text, entities, finding_slots):
+        return True
     roles = _own_roles(question, findings, finding_slots)
     if question in ABOUT_THE_PAST or any(role in ("present", "stable", "hypothetical")
                                          for role in roles):
