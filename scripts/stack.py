@@ -59,7 +59,8 @@ MODEL_INPUTS = [
 
 STARTUP_TIMEOUT_S = 240
 STOP_TIMEOUT_S = 15
-# A server an earlier run left: SIGTERM, this long to end, then SIGKILL (it may be hung).
+# A server an earlier run left: SIGTERM, this long to end, then SIGKILL (it may be hung)
+# and up to STOP_TIMEOUT_S for the kernel to tear the large process down.
 LEFT_OVER_GRACE_S = 3
 MAX_RESTARTS = 5
 RESTART_WINDOW_S = 60
@@ -551,10 +552,24 @@ def group_members(group: int) -> list[int]:
     an orphan that ended (the container's first process does not)."""
     members = []
     for stat_file in Path("/proc").glob("[0-9]*/stat"):
-        stat = process_stat(int(stat_file.parent.name))
-        if stat is not None and stat[0] != "Z" and int(stat[2]) == group:
-            members.append(int(stat_file.parent.name))
+        pid = int(stat_file.parent.name)
+        stat = process_stat(pid)
+        if stat is not None and int(stat[2]) == group and has_live_thread(pid):
+            members.append(pid)
     return members
+
+
+def has_live_thread(pid: int) -> bool:
+    """A killed process's main thread can be a zombie while its other threads still tear it
+    down and hold its sockets open (CI once found the Rasa port still taken)."""
+    for stat_file in Path("/proc", str(pid), "task").glob("[0-9]*/stat"):
+        try:
+            state = stat_file.read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state not in ("Z", "X"):
+            return True
+    return False
 
 
 def stop_left_over_runs() -> None:
@@ -579,11 +594,11 @@ def stop_left_over_runs() -> None:
 def end_groups(groups: list[int]) -> None:
     """SIGTERM, a short grace, then SIGKILL, to process groups this process did not start
     (so cannot wait for)."""
-    for number in (signal.SIGTERM, signal.SIGKILL):
+    for number, grace in ((signal.SIGTERM, LEFT_OVER_GRACE_S), (signal.SIGKILL, STOP_TIMEOUT_S)):
         for group in groups:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(group, number)
-        deadline = time.monotonic() + LEFT_OVER_GRACE_S
+        deadline = time.monotonic() + grace
         while any(group_members(group) for group in groups) and time.monotonic() < deadline:
             time.sleep(0.1)
 
