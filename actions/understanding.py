@@ -557,6 +557,7 @@ FIRST_PERSON_NO = re.compile(
     r"\b(i'?m|im|i am|i'?ve been|i have been) (fine|ok|okay|good|well|stable|all right|alright"
     r"|nothing like (that|her|him|them))\b"
     r"|\bnot me\b|\bme,? not so much\b|\bmine'?s (fine|ok|okay|good|normal)\b"
+    r"|\bme,? (no problems?|nothing|fine|all good|none)\b|\bi'?m the opposite\b"
     r"|\bmine (is|are|seem|seems|look|looks) (fine|ok|okay|good|normal)\b"
     r"|\bi myself (have|had|get) no\b|\bi (have|get|had) no such\b"
     # "my mother faints sometimes, I don't"

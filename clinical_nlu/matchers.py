@@ -324,12 +324,16 @@ class FindingMatcher:
                 self._matcher.add(
                     f"sudden|{fid}", phrase_docs(nlp, spec["sudden_terms"], normalize=True)
                 )
-            for i, (what, symptom) in enumerate(spec.get("near", [])):
-                self._matcher.add(f"near{i}a|{fid}", phrase_docs(nlp, what, normalize=True))
-                self._matcher.add(f"near{i}b|{fid}", phrase_docs(nlp, symptom, normalize=True))
+            for key, kind in (("near", "near"), ("near_within_hours", "hnear")):
+                for i, pair in enumerate(spec.get(key, [])):
+                    for part, words in zip("ab", pair, strict=True):
+                        self._matcher.add(f"{kind}{i}{part}|{fid}",
+                                          phrase_docs(nlp, words, normalize=True))
             if spec.get("if_sudden"):
                 self._if_sudden[fid] = spec["if_sudden"]
         self._matcher.add("ignore|", phrase_docs(nlp, vocab["ignore"], normalize=True))
+        hours = vocab["onset"]["within_hours"]
+        self._matcher.add("hours|", phrase_docs(nlp, hours, normalize=True))
         self._near_window = vocab["near_window"]
         self._breaks = {b for b in vocab["context"]["clause_breaks"] if " " not in b}
         temperature = vocab["temperature"]
@@ -342,15 +346,21 @@ class FindingMatcher:
             kind, fid = doc.vocab.strings[match_id].split("|")
             matches.setdefault(kind, []).append(Span(doc, start, end, label=fid or "ignore"))
         sent = sentence_of(doc)
-        sudden_sents = {sent[s.start] for s in doc.spans["onsets"] if s.label_ == "sudden"}
+        sudden_sents = _sudden_sentences(doc, sent, matches)
         candidates = matches.get("term", []) + matches.get("ignore", [])
         candidates += [s for s in matches.get("sudden", []) if sent[s.start] in sudden_sents]
         spans = _Spans(filter_spans(candidates))
-        for kind in sorted(k for k in matches if k.startswith("near") and k.endswith("a")):
-            for first, second in self._near(
-                doc, sent, matches[kind], matches.get(kind[:-1] + "b", [])
-            ):
-                spans.add_pair(first, second)
+        hours_sents = sudden_sents | {sent[s.start] for s in matches.get("hours", [])}
+        # Pairs that need a time within hours come last: they take over the plain ones.
+        for prefix in ("near", "hnear"):
+            for kind in sorted(k for k in matches if k.startswith(prefix) and k.endswith("a")):
+                firsts = matches[kind]
+                if prefix == "hnear":
+                    firsts = [f for f in firsts if sent[f.start] in hours_sents]
+                for first, second in self._near(
+                    doc, sent, firsts, matches.get(kind[:-1] + "b", [])
+                ):
+                    spans.add_pair(first, second)
         findings = []
         for span in spans.sorted():
             if span.label_ == "ignore":
@@ -413,6 +423,22 @@ class FindingMatcher:
                 fever._.clinical_temperature = reading._.clinical_temperature
                 findings.append(fever)
         return sorted(findings, key=lambda s: s.start)
+
+
+def _sudden_sentences(doc: Doc, sent: list[int], matches: dict[str, list[Span]]) -> set[int]:
+    """The sentences told as sudden. A sudden onset in sentences that name nothing belongs to
+    the last one before them that does: "HEADACHE. VERY BAD. CAME ON SUDDENLY"."""
+    named = {sent[s.start] for kind in ("term", "sudden") for s in matches.get(kind, [])}
+    sudden = set()
+    for onset in doc.spans["onsets"]:
+        if onset.label_ != "sudden":
+            continue
+        at = sent[onset.start]
+        while at > 0 and at not in named:
+            at -= 1
+        sudden.add(at if at in named else sent[onset.start])
+        sudden.add(sent[onset.start])
+    return sudden
 
 
 # "my right calf, it's been swollen": a comma before a word pointing back joins the pair.

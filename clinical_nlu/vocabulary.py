@@ -66,13 +66,15 @@ def _check(data: Any, path: str) -> None:
         _check_strings(spec.get("terms"), f"{fid}.terms", path)
         if "sudden_terms" in spec:
             _check_strings(spec["sudden_terms"], f"{fid}.sudden_terms", path)
-        for pair in spec.get("near", []):
-            if not isinstance(pair, list) or len(pair) != 2:
-                raise VocabularyError(f"{path}: {fid}.near holds pairs of word groups")
-            for group in pair:
-                _check_strings(group, f"{fid}.near", path)
+        for key in ("near", "near_within_hours"):
+            for pair in spec.get(key, []):
+                if not isinstance(pair, list) or len(pair) != 2:
+                    raise VocabularyError(f"{path}: {fid}.{key} holds pairs of word groups")
+                for group in pair:
+                    _check_strings(group, f"{fid}.{key}", path)
         if "if_sudden" in spec and spec["if_sudden"] not in findings:
             raise VocabularyError(f"{path}: {fid}.if_sudden names an unknown finding")
+    _check_strings(data["onset"].get("within_hours"), "onset.within_hours", path)
     _check_strings(data.get("interjections"), "interjections", path)
     for kind, readings in data.get("answers", {}).items():
         for answer in ("yes", "no", "unsure"):

@@ -52,6 +52,8 @@ def test_entity_offsets_point_into_the_message():
         ),
         ("my sister has flu", [("infection", "other_person")]),
         ("I had a fever last month", [("fever", "historical")]),
+        ("my vision went blurry for a bit, back to normal now",
+         [("blurred_vision", "historical")]),
         ("What if I get a fever", [("fever", "hypothetical")]),
         ("I'm wiped out, more than usual", [("fatigue", "present")]),
         ("just my usual tiredness", [("fatigue", "stable")]),
@@ -306,6 +308,37 @@ def test_look_alikes_are_no_findings(text):
     ],
 )
 def test_red_flag_variants(text, expected):
+    assert findings(text) == sorted(expected)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # one arm or leg, weak within hours or suddenly: a stroke sign
+        ("my left arm has felt heavy and clumsy since about lunchtime",
+         [("one_sided_weakness", "present")] * 2),
+        ("my right hand went clumsy an hour ago", [("one_sided_weakness", "present")]),
+        ("my right leg went weak all of a sudden", [("one_sided_weakness", "present")]),
+        # weak for days, or with no time told, it is weakness
+        ("my left leg is weaker since Tuesday", [("weakness", "present")]),
+        ("my left leg is weak", [("weakness", "present")]),
+        ("my right leg has been weaker than the left since 2014", [("weakness", "stable")]),
+    ],
+)
+def test_one_weak_limb_is_a_stroke_sign_within_hours(text, expected):
+    assert findings(text) == sorted(expected)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("HEADACHE. VERY BAD. CAME ON SUDDENLY", [("severe_headache", "present")]),
+        ("I have a headache. My legs are weak. It came on suddenly.",
+         [("weakness", "present")]),
+    ],
+)
+def test_a_sudden_onset_told_alone_belongs_to_the_last_sentence_naming_something(
+        text, expected):
     assert findings(text) == sorted(expected)
 
 

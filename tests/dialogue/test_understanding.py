@@ -751,9 +751,15 @@ def test_old_numb_feet_beside_a_new_tingling_is_new():
 @pytest.mark.parametrize("text, question", [
     ("My uncle has a pacemaker but I'm fine", "heart_or_circulation_problem"),
     ("my daughter had a relapse three weeks ago, I've been stable", "recent_relapse"),
+    ("my sister's the one who can't handle heat, I'm the opposite", "heat_worsening_now"),
 ])
 def test_someone_elses_condition_in_the_questions_words_is_a_no_for_the_client(text, question):
     assert answer(text, question) == "no"
+
+
+def test_someone_elses_sign_beside_the_clients_no_is_a_no_to_the_red_flag():
+    assert answer("my son has a lazy eye, does that count? me, no problems",
+                  "sudden_vision_loss", slots={"red_flag_screen": "unknown"}) == "no"
 
 
 def test_them_told_as_settled_is_a_no_now():
