@@ -13,7 +13,7 @@ import re
 from bisect import bisect_left, bisect_right
 
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
+from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -52,6 +52,7 @@ class ContextAnnotator:
                     self._cues.add(
                         f"{category}|{direction}", phrase_docs(nlp, cat[direction], normalize=True)
                     )
+        self._proxy = _proxy_matcher(nlp, spec["proxy"])
         self._cues.add("pseudo|", phrase_docs(nlp, spec["pseudo"], normalize=True))
         self._cues.add("break|", phrase_docs(nlp, spec["clause_breaks"], normalize=True))
         self._scope = {c: cat["scope"] for c, cat in spec["categories"].items()}
@@ -80,8 +81,11 @@ class ContextAnnotator:
         clause = self._clauses(doc, sentence_of(doc), breaks)
         scope = _Scope(doc, findings, clause, self._window, self._clause_window)
         applies: list[set[str]] = [set() for _ in findings]
+        typed_for_the_client = bool(self._proxy(doc))
         for cue, directions in cues:
             for category, ways in directions.items():
+                if category == "other_person" and typed_for_the_client:
+                    continue
                 if self._scope[category] == "list":
                     targets = scope.list_targets(cue, ways, self._glue)
                 else:
@@ -201,6 +205,24 @@ class ContextAnnotator:
     def _told_as_past(self, doc: Doc, clause: list[int], c: int) -> bool:
         tokens = doc[bisect_left(clause, c) : bisect_right(clause, c)]
         return any(t.lower_ in self._past_verbs for t in tokens) and not self._goes_on(tokens)
+
+
+def _proxy_matcher(nlp: Language, proxy: dict) -> Matcher:
+    """Matches a writer saying they type for the client (`context.proxy`)."""
+    matcher = Matcher(nlp.vocab)
+    matcher.add("phrase", [[{"LOWER": t.lower_} for t in nlp.make_doc(phrase)]
+                           for phrase in proxy["phrases"]])
+    role = {"LOWER": {"IN": proxy["roles"]}}
+    whose = {"LOWER": {"IN": ["her", "his", "their"]}}
+    name = {"IS_TITLE": True}
+    matcher.add("role", [
+        [{"LOWER": {"IN": ["i", "this", "it"]}}, {"LOWER": {"IN": ["'m", "m", "am", "is", "'s"]}},
+         {"IS_ALPHA": True, "OP": "?"}, whose, {"IS_ALPHA": True, "OP": "?"}, role],
+        [whose, {"IS_ALPHA": True, "OP": "?"}, role, {"LOWER": {"IN": ["here", "typing"]}}],
+        [name, {"IS_TITLE": True, "OP": "?"}, {"LOWER": "'s"}, {"IS_ALPHA": True, "OP": "?"},
+         role, {"LOWER": {"IN": [",", ".", "here", "typing", "and", "-", "writing"]}}],
+    ])
+    return matcher
 
 
 def _readings_of_now(doc: Doc) -> list[Span]:

@@ -332,6 +332,26 @@ def test_one_weak_limb_is_a_stroke_sign_within_hours(text, expected):
 @pytest.mark.parametrize(
     "text, expected",
     [
+        # someone typing for the client: "she" is the client
+        ("I'm her carer, she's got a temp of 39.6", [("fever", "present")]),
+        ("This is Tom, Anne's husband. She has had a cough all week", [("infection", "present")]),
+        ("Typing for my mum - she has numbness in her left hand",
+         [("numbness", "present")]),
+        ("I'm his carer, he hasn't got a temperature", [("fever", "negated")]),
+        ("her husband here typing, she had flu at Christmas, all gone now",
+         [("infection", "historical")]),
+        # no one typing for the client: "she" and "my sister's husband" are someone else
+        ("she's got a temp of 39.6", [("fever", "other_person")]),
+        ("my sister's husband has flu, I'm fine", [("infection", "other_person")]),
+    ],
+)
+def test_a_writer_typing_for_the_client_tells_of_the_client(text, expected):
+    assert findings(text) == sorted(expected)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
         ("HEADACHE. VERY BAD. CAME ON SUDDENLY", [("severe_headache", "present")]),
         ("I have a headache. My legs are weak. It came on suddenly.",
          [("weakness", "present")]),

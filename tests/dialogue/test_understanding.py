@@ -757,6 +757,12 @@ def test_someone_elses_condition_in_the_questions_words_is_a_no_for_the_client(t
     assert answer(text, question) == "no"
 
 
+def test_a_carer_typing_for_the_client_tells_of_the_client():
+    assert answer("I'm her carer, she's got a temp of 39.6 and she's a bit confused today",
+                  "high_fever_or_confusion", slots={"red_flag_screen": "unknown"}) == "yes"
+    assert answer("she is very tired today, I'm her husband", "fatigue_today") == "yes"
+
+
 def test_someone_elses_sign_beside_the_clients_no_is_a_no_to_the_red_flag():
     assert answer("my son has a lazy eye, does that count? me, no problems",
                   "sudden_vision_loss", slots={"red_flag_screen": "unknown"}) == "no"
