@@ -757,6 +757,15 @@ def test_someone_elses_condition_in_the_questions_words_is_a_no_for_the_client(t
     assert answer(text, question) == "no"
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("a bit more wobbly maybe, nothing dramatic", "yes"),
+    ("my legs are weaker this week", "yes"),
+    ("weaker than usual? no, same as always", "no"),
+])
+def test_more_of_a_symptom_is_a_worse_one(text, expected):
+    assert answer(text, "new_or_worsening_symptoms") == expected
+
+
 def test_a_carer_typing_for_the_client_tells_of_the_client():
     assert answer("I'm her carer, she's got a temp of 39.6 and she's a bit confused today",
                   "high_fever_or_confusion", slots={"red_flag_screen": "unknown"}) == "yes"
