@@ -332,6 +332,21 @@ def test_one_weak_limb_is_a_stroke_sign_within_hours(text, expected):
 @pytest.mark.parametrize(
     "text, expected",
     [
+        ("I see a bit double since yesterday", [("double_vision", "present")]),
+        ("i see little bit double when i am tired, since long time",
+         [("double_vision", "stable"), ("fatigue", "stable")]),
+        ("double check my booking please", []),
+        # Spanish "me siento" (I feel) is no stent
+        ("hace mucho calor y me siento peor", []),
+    ],
+)
+def test_the_clients_own_words_for_double_vision_and_no_stent_in_spanish(text, expected):
+    assert findings(text) == sorted(expected)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
         # someone typing for the client: "she" is the client
         ("I'm her carer, she's got a temp of 39.6", [("fever", "present")]),
         ("This is Tom, Anne's husband. She has had a cough all week", [("infection", "present")]),
