@@ -59,7 +59,6 @@ class ValidatePrecheckForm(Action):
         turn = understanding.understand(
             tracker.latest_message, tracker.slots, question, finding_slots(),
             turns=replies_while_open(tracker.events, question),
-            for_the_client=understanding.typed_for_the_client(session_messages(tracker)),
         )
         if turn is None:
             return None

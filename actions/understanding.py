@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from clinical_nlu import polarity, vocabulary
-from clinical_nlu.vocabulary import ROLE_IF_THE_CLIENTS
 from protocol import questions
 from protocol.questions import FREE_TEXT, NO, QUESTIONS, RED_FLAGS, SCREENS, UNKNOWN, YES
 from protocol.thresholds import FEVER_C, FEVER_F, HIGH_FEVER_C, HIGH_FEVER_F
@@ -640,34 +639,15 @@ def answer_screens(slots: Mapping[str, Any], updates: dict[str, Any]) -> None:
                 updates[flag] = UNKNOWN
 
 
-def typed_for_the_client(messages: Iterable[Mapping[str, Any]]) -> bool:
-    """Someone types for the client: a message said so ("I'm her carer", the `writer`)."""
-    return any(entity.get("entity") == "writer"
-               for message in messages for entity in message.get("entities") or [])
-
-
-def as_the_clients(message: Mapping[str, Any], for_the_client: bool) -> Mapping[str, Any]:
-    """Typed for the client, what is told of "her" or "him" is the client's, in the context
-    it has without the other-person cue ("she has not had a fever" stays a no)."""
-    if not for_the_client:
-        return message
-    entities = [{**e, "role": e[ROLE_IF_THE_CLIENTS]} if ROLE_IF_THE_CLIENTS in e else e
-                for e in message.get("entities") or []]
-    return {**message, "entities": entities}
-
-
 def understand(
     message: Mapping[str, Any],
     slots: Mapping[str, Any],
     question: str | None,
     finding_slots: Mapping[str, str],
     turns: int = 1,
-    for_the_client: bool = False,
 ) -> Turn | None:
     """Interprets one message, the `turns`-th reply while `question` is open; None means a
-    digression for the dialogue rules. `for_the_client`: an earlier message said someone
-    types for the client."""
-    message = as_the_clients(message, for_the_client)
+    digression for the dialogue rules."""
     entities = message.get("entities") or []
     if any(entity.get("entity") == TOO_LONG for entity in entities):
         return None
@@ -735,9 +715,7 @@ def understand_history(
 ) -> dict[str, Any]:
     """Answers the client gave before the check started (e.g. in their first message)."""
     answers: dict[str, Any] = {}
-    messages = list(messages)
-    for_the_client = typed_for_the_client(messages)
-    for message in (as_the_clients(m, for_the_client) for m in messages):
+    for message in messages:
         stated = findings_to_answers(message.get("entities") or [], finding_slots,
                                      message.get("text") or "")
         _add_follow_ups(stated, follow_up_statements(words_read(message), {**answers, **stated}))

@@ -1,11 +1,9 @@
 """spaCy component `clinical_context`: the context of every finding (a small ConText).
 
 Sets `span._.clinical_context` on each span in doc.spans["findings"] to present, negated,
-historical, other_person, hypothetical or stable (and, on an other_person one,
-`span._.clinical_context_if_the_clients`); doc.spans["writer"] holds the words of someone
-saying they type for the client, which switch the other-person cues off. The cue lists and
-scopes are data (`context:` in vocabulary.yml). Two things differ from classic
-ConText/NegEx, because chat messages need them:
+historical, other_person, hypothetical or stable. The cue lists and scopes are data
+(`context:` in vocabulary.yml). Two things differ from classic ConText/NegEx, because chat
+messages need them:
 - negation reaches the first finding after the cue and then only the rest of a list
   ("no fever or cough"), not the whole clause ("no fever, my foot has been numb since Sunday");
 - a cue with nothing after it looks back ("fever? nope").
@@ -36,7 +34,7 @@ Cue = tuple[Span, dict[str, set[str]]]
     "clinical_context",
     default_config={"vocabulary": None},
     requires=["doc.spans", "token.norm", "token.is_sent_start"],
-    assigns=["span._.clinical_context", "span._.clinical_context_if_the_clients", "doc.spans"],
+    assigns=["span._.clinical_context", "doc.spans"],
 )
 def make_context(nlp: Language, name: str, vocabulary: str | None) -> "ContextAnnotator":
     return ContextAnnotator(nlp, vocab_mod.cached(vocabulary))
@@ -76,8 +74,6 @@ class ContextAnnotator:
         self._lasting_gap = set(spec["lasting_gap"])
 
     def __call__(self, doc: Doc) -> Doc:
-        doc.spans["writer"] = [Span(doc, s, e, label="for_the_client")
-                               for _, s, e in self._proxy(doc)][:1]
         findings = list(doc.spans["findings"])
         if not findings:
             return doc
@@ -85,7 +81,7 @@ class ContextAnnotator:
         clause = self._clauses(doc, sentence_of(doc), breaks)
         scope = _Scope(doc, findings, clause, self._window, self._clause_window)
         applies: list[set[str]] = [set() for _ in findings]
-        typed_for_the_client = bool(doc.spans["writer"])
+        typed_for_the_client = bool(self._proxy(doc))
         for cue, directions in cues:
             for category, ways in directions.items():
                 if category == "other_person" and typed_for_the_client:
@@ -101,21 +97,19 @@ class ContextAnnotator:
             applies[k].add("historical")
         lasting = self._told_as_lasting(doc, findings)
         for k, (span, categories) in enumerate(zip(findings, applies, strict=True)):
-            span._.clinical_context = self._context(span, categories, k in lasting)
-            if span._.clinical_context == "other_person":
-                span._.clinical_context_if_the_clients = self._context(
-                    span, categories - {"other_person"}, k in lasting)
+            context = next((c for c in self._priority if c in categories), "present")
+            if context == "present" and (span.text.lower() in self._traits or k in lasting):
+                context = "stable"
+            reading = span._.clinical_temperature
+            if (
+                reading is not None
+                and reading < self._threshold
+                and context in ("present", "stable")
+            ):
+                context = "negated"
+            span._.clinical_context = context
         doc.spans["temperatures"] = _readings_of_now(doc)
         return doc
-
-    def _context(self, span: Span, categories: set[str], lasting: bool) -> str:
-        context = next((c for c in self._priority if c in categories), "present")
-        if context == "present" and (span.text.lower() in self._traits or lasting):
-            context = "stable"
-        reading = span._.clinical_temperature
-        if reading is not None and reading < self._threshold and context in ("present", "stable"):
-            context = "negated"
-        return context
 
     def _find_cues(self, doc: Doc, findings: list[Span]) -> tuple[list[Cue], set[int]]:
         labels: dict[tuple[int, int], set[str]] = {}

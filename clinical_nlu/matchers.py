@@ -20,9 +20,7 @@ from spacy.util import filter_spans
 from clinical_nlu import vocabulary as vocab_mod
 from protocol.thresholds import FEVER_C
 
-# clinical_context_if_the_clients: an other-person finding's context were the writer typing
-# for the client (said in an earlier message: "I'm her carer")
-for _name in ("clinical_temperature", "clinical_context", "clinical_context_if_the_clients"):
+for _name in ("clinical_temperature", "clinical_context"):
     if not Span.has_extension(_name):
         Span.set_extension(_name, default=None)
 

@@ -19,7 +19,6 @@ from spacy.util import compile_infix_regex
 # Importing the modules registers their factories with spaCy.
 from clinical_nlu import context, matchers, normalizer  # noqa: F401
 from clinical_nlu.text import clean, original_span
-from clinical_nlu.vocabulary import ROLE_IF_THE_CLIENTS
 
 PIPES = (
     "clinical_normalizer",
@@ -74,10 +73,6 @@ def doc_entities(doc: Doc, offsets: list[int]) -> list[dict[str, Any]]:
     entities = []
     for span in doc.spans.get("findings", []):
         entities.append(_entity(span, offsets, "finding", span.label_, span._.clinical_context))
-        if span._.clinical_context_if_the_clients is not None:
-            entities[-1][ROLE_IF_THE_CLIENTS] = span._.clinical_context_if_the_clients
-    for span in doc.spans.get("writer", []):
-        entities.append(_entity(span, offsets, "writer", span.label_))
     for span in doc.spans.get("body_parts", []):
         entities.append(_entity(span, offsets, "body_part", span.label_))
     for span in doc.spans.get("onsets", []):

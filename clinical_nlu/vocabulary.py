@@ -21,9 +21,6 @@ CONTEXTS = ("present", "negated", "historical", "other_person", "hypothetical", 
 # temperature reading is no reading of the client's.
 NOT_NOW = frozenset({"historical", "other_person", "hypothetical"})
 FEVERS = frozenset({"fever", "high_fever"})  # the findings a reading belongs to
-# On an other-person finding: its context were the writer typing for the client, which an
-# earlier message may say (entity `writer`, value for_the_client; actions/understanding.py).
-ROLE_IF_THE_CLIENTS = "role_if_the_clients"
 # The key, in a message's parse data, naming the vocabulary version that read it (the Rasa
 # component sets it; the advice payload reports it next to the rules' version).
 VERSION_KEY = "vocabulary_version"

@@ -364,15 +364,6 @@ def test_a_writer_typing_for_the_client_tells_of_the_client(text, expected):
     assert findings(text) == sorted(expected)
 
 
-def test_a_writer_typing_for_the_client_is_an_entity_for_the_next_messages():
-    assert values("Hi, I'm Kelly, Joan's carer.", "writer") == ["for_the_client"]
-    assert values("my husband is typing his own booking", "writer") == []
-    # told later, "she" is the client's once a message has said who types
-    [fever] = [e for e in extract_findings("she hasn't had a temperature, she's had a cough")
-               if e["entity"] == "finding" and e["value"] == "fever"]
-    assert (fever["role"], fever["role_if_the_clients"]) == ("other_person", "negated")
-
-
 @pytest.mark.parametrize(
     "text, expected",
     [

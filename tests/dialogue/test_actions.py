@@ -140,23 +140,6 @@ async def test_once_asked_again_after_a_failure_the_answer_is_read():
     assert SlotSet("fever", "no") in events
 
 
-async def test_after_a_carer_says_they_type_for_the_client_she_is_the_client():
-    from clinical_nlu import extract_findings
-
-    def said_(text):
-        return {"event": "user", "parse_data": user(text, "inform", extract_findings(text))}
-    opening = said_("Hi, I'm Priya, carer for Helen. I'm typing for her today.")
-    reply = said_("she's had a cough all week")["parse_data"]
-    slots = answered_until("infection_signs")
-    events, _ = await run(ValidatePrecheckForm(),
-                          tracker(slots, reply, [opening, {"event": "user", "parse_data": reply}]))
-    assert SlotSet("infection_signs", "yes") in events
-    # without the carer's words, her cough is someone else's
-    events, _ = await run(ValidatePrecheckForm(),
-                          tracker(slots, reply, [{"event": "user", "parse_data": reply}]))
-    assert SlotSet("infection_signs", "yes") not in events
-
-
 async def test_an_unclear_answer_is_asked_again_once():
     events, messages = await run(
         ValidatePrecheckForm(),
