@@ -322,6 +322,7 @@ def test_red_flag_variants(text, expected):
         # weak for days, or with no time told, it is weakness
         ("my left leg is weaker since Tuesday", [("weakness", "present")]),
         ("my left leg is weak", [("weakness", "present")]),
+        ("my left leg goes weak for an hour after a walk", [("weakness", "present")]),
         ("my right leg has been weaker than the left since 2014", [("weakness", "stable")]),
     ],
 )
