@@ -433,11 +433,10 @@ def _sudden_sentences(doc: Doc, sent: list[int], matches: dict[str, list[Span]])
     for onset in doc.spans["onsets"]:
         if onset.label_ != "sudden":
             continue
-        at = sent[onset.start]
+        own = at = sent[onset.start]
         while at > 0 and at not in named:
             at -= 1
-        sudden.add(at if at in named else sent[onset.start])
-        sudden.add(sent[onset.start])
+        sudden |= {own, at} if at in named else {own}
     return sudden
 
 
