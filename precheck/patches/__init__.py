@@ -62,6 +62,16 @@ PATCHES: tuple[Patch, ...] = (
         upstream="none found",
     ),
     Patch(
+        "shell_buttons", "rasa", "3.6.21",
+        replaces="`rasa.cli.utils.payload_from_button_question`",
+        why="Ctrl-C in `rasa shell`'s button list makes questionary answer None, which Rasa "
+            "cuts with `str.rfind`: a traceback, and a shell that neither reads nor ends. A "
+            "cancelled list is None (stop), as at Rasa's text prompt; a chosen button keeps "
+            "Rasa's reading.",
+        gain="no speed gain: a terminal that ends cleanly (tests/test_shell_terminal.py)",
+        upstream="RasaHQ/rasa#4781 (the same crash in interactive learning, closed as stale)",
+    ),
+    Patch(
         "worker_sockets", "sanic", "21.12.2",
         replaces="`sanic.server.runners.bind_socket` and `sanic.server.runners.serve`",
         why="Sanic forks its workers onto one listening socket: the worker that wakes first "

@@ -9,9 +9,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 PATCHED = ("(RemoteAction._validate_action_result, Event.resolve_by_type, "
-           "runners.bind_socket, runners.serve)")
+           "cli_utils.payload_from_button_question, runners.bind_socket, runners.serve)")
 SETUP = f"""
 import json, logging
+import rasa.cli.utils as cli_utils
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.core.events import Event
 from sanic.server import runners
@@ -30,11 +31,11 @@ def run(code: str) -> tuple[dict, str]:
 
 def test_importing_the_patches_patches_nothing():
     found, _ = run(f"""
-from precheck.patches import action_responses, event_types, worker_sockets
+from precheck.patches import action_responses, event_types, shell_buttons, worker_sockets
 print(json.dumps({{"same": rasas == {PATCHED},
                   "applied": [p.applied() for p in patches.PATCHES]}}))
 """)
-    assert found == {"same": True, "applied": [False, False, False]}
+    assert found == {"same": True, "applied": [False] * 4}
 
 
 def test_install_applies_each_patch_once():
@@ -46,9 +47,9 @@ print(json.dumps({{"first": first, "second": second, "changed": after_first != r
                   "stable": {PATCHED} == after_first,
                   "applied": [p.applied() for p in patches.PATCHES]}}))
 """)
-    names = ["action_responses", "event_types", "worker_sockets"]
+    names = ["action_responses", "event_types", "shell_buttons", "worker_sockets"]
     assert found == {"first": names, "second": names, "changed": True, "stable": True,
-                     "applied": [True, True, True]}
+                     "applied": [True] * 4}
 
 
 def test_a_patch_for_another_version_is_left_out_with_a_warning():
