@@ -10,12 +10,17 @@ The worst error, a yes or a present symptom read as a no, is counted on its own.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+import yaml
+
 from actions import understanding
+from actions.consent import WELCOME
 from bench.understanding.bank import READINGS, TOPIC_ANSWERS
 from clinical_nlu.vocabulary import finding_slots
 from protocol import questions
@@ -23,7 +28,9 @@ from protocol import questions
 # What must be answered for a question to be asked (its follow-up condition), and how.
 BEFORE = {name: q.get("asked_if") or {} for name, q in questions.QUESTIONS.items()}
 NO_RED_FLAGS = {**dict.fromkeys(questions.RED_FLAGS, "no"), "red_flag_screen": "no"}
-CONSENT = {"affirm": "yes", "deny": "no", "unsure": "unknown"}
+RULES = Path(__file__).resolve().parents[2] / "data" / "rules.yml"
+# What the dialogue rules do with each intent in reply to the welcome's "shall we start?"
+CONSENT_STEPS = {"precheck_form": "yes", "action_decline": "no"}
 SCREEN_TOPICS = {"red_flags": "red_flag_screen", "conditions": "conditions_screen"}
 # bank topics of a doctor's word
 CLEARANCES = {topic for topic, answer in TOPIC_ANSWERS.items()
@@ -53,7 +60,7 @@ def slots_before(answer: str) -> dict[str, Any]:
 def read(item: dict[str, Any], message: dict[str, Any]) -> Reading:
     """The assistant's reading of one reply, scored against the bank's expectation."""
     if item["topic"] == "consent":
-        return _score(item, consent_reading(message))
+        return _score(item, consent_reading(message, consent_by_intent()))
     question = TOPIC_ANSWERS[item["topic"]]
     slots = {**slots_before(question), "requested_slot": question}
     turn = understanding.understand(message, slots, question, finding_slots())
@@ -78,10 +85,32 @@ def _screen_reading(updates: dict[str, Any], screen: str) -> str | None:
     return "no" if members and all(m == "no" for m in members) else None
 
 
-def consent_reading(message: dict[str, Any]) -> dict[str, Any]:
-    """As the dialogue rules read "shall we start?": by the intent NLU settled (DIET, then
-    the statement resolver's reading of the words)."""
-    return {"consent": CONSENT.get((message.get("intent") or {}).get("name"))}
+def consent_reading(message: dict[str, Any], by_intent: dict[str, str]) -> dict[str, Any]:
+    """As the dialogue reads a reply to "shall we start?": consent by the intent NLU settled
+    (DIET, then the statement resolver's reading of the words), as the rules take it; and
+    what the reply tells, which the check uses once it starts and the urgent advice at once
+    (actions/consent.py)."""
+    stated = understanding.understand_history([message], finding_slots())
+    got: dict[str, Any] = {topic: stated.get(answer) for topic, answer in TOPIC_ANSWERS.items()}
+    for screen, answer in SCREEN_TOPICS.items():
+        got[screen] = _screen_reading(stated, answer)
+    got["consent"] = by_intent.get((message.get("intent") or {}).get("name"))
+    return got
+
+
+@functools.cache
+def consent_by_intent() -> dict[str, str]:
+    """Intent -> consent reading, from the rules that follow the welcome (data/rules.yml): a
+    rule going on to the form is a yes, to the decline a no, and "unsure" (asked again with
+    an explanation) a not sure."""
+    readings = {"unsure": READINGS["unsure"]}
+    for rule in yaml.safe_load(RULES.read_text())["rules"]:
+        steps = rule.get("steps") or []
+        for before, said, after in zip(steps, steps[1:], steps[2:], strict=False):
+            if before.get("action") == WELCOME and "intent" in said \
+                    and after.get("action") in CONSENT_STEPS:
+                readings[said["intent"]] = CONSENT_STEPS[after["action"]]
+    return readings
 
 
 def _score(item: dict[str, Any], got: dict[str, Any], digression: bool = False,
