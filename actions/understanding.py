@@ -400,12 +400,12 @@ def _unread_urgent_mention(entities: list, text: str) -> bool:
 
 def _only_usual(question: str, entities: list, text: str) -> bool:
     """An urgent sign is sudden or new: told of only as the client's usual ("wobbly but
-    that's normal for me", "breathless on hills, same for ages"), and not as begun today, it
-    is not there now."""
+    that's normal for me", "breathless on hills, same for ages"), or as past ("blurry since
+    optic neuritis in 2012"), and not as begun today, it is not there now."""
     usual = QUESTIONS[question].get("usual_form") or ()
     told = [e.get("role") for e in entities
             if e.get("entity") == "finding" and e.get("value") in usual]
-    return bool(told) and all(role == "stable" for role in told) \
+    return bool(told) and all(role in ("stable", "historical") for role in told) \
         and TODAY.search(text.lower()) is None
 
 

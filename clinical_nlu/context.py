@@ -26,6 +26,10 @@ ANSWER_GAP = {"?", ":", "-", "–", "—", ",", "…", "...", "is", "was", "are"
 ANSWER_GAP |= {"been"}
 ANSWER_GAP_MAX = 3
 MAX_LIST = 8
+DURATION_LEADS = {"for", "in", "over", "during"}
+POINTING_BACK_SUBJECTS = {"that", "it", "this", "thats", "its"}
+BEEN_REACH = 4  # "that's been my party trick since 2016": the words "been" may carry
+HEDGE_REACH = 4  # "not chest pain exactly": the hedge within a few words of the no
 
 Cue = tuple[Span, dict[str, set[str]]]
 
@@ -69,9 +73,13 @@ class ContextAnnotator:
         self._months = set(history["months"])
         continuation = "|".join(re.escape(w) for w in history["continuation"])
         self._continuation = re.compile(r"\b(" + continuation + r")\b")
+        over = "|".join(re.escape(w) for w in history["over_now"])
+        self._over_now = re.compile(r"\bnow(?:\s+(?!not\b)[a-z']+){0,3}?\s+(?:" + over + r")\b")
         self._threshold = FEVER_C
         self._traits = {phrase.lower() for phrase in spec["traits"]}
         self._lasting_gap = set(spec["lasting_gap"])
+        self._still_within_hours = set(spec["still_within_hours"])
+        self._hedges = set(spec["hedges"])
 
     def __call__(self, doc: Doc) -> Doc:
         findings = list(doc.spans["findings"])
@@ -88,11 +96,18 @@ class ContextAnnotator:
                     continue
                 if self._scope[category] == "list":
                     targets = scope.list_targets(cue, ways, self._glue)
+                    if category == "negated" and self._hedged(doc, cue):
+                        continue
                 else:
                     stop = self._first_person if category == "other_person" else set()
                     targets = scope.clause_targets(cue, ways, stop)
                 for k in targets:
                     applies[k].add(category)
+        self._still_now(doc, findings, applies)
+        for k in _begun_lately(doc, clause, findings):
+            applies[k].discard("stable")
+        for k in _dating_an_old_time(doc, findings):
+            applies[k].add("historical")
         for k in self._historical_by_time(doc, clause, findings):
             applies[k].add("historical")
         lasting = self._told_as_lasting(doc, findings)
@@ -110,6 +125,15 @@ class ContextAnnotator:
             span._.clinical_context = context
         doc.spans["temperatures"] = _readings_of_now(doc)
         return doc
+
+    def _still_now(self, doc: Doc, findings: list[Span], applies: list[set[str]]) -> None:
+        # "This morning I had fever 39.5, now is better with paracetamol": told as over, but
+        # within hours (context.still_within_hours)
+        sent = sentence_of(doc)
+        recent = {sent[span.start] for span in doc.spans.get("within_hours", [])}
+        for span, categories in zip(findings, applies, strict=True):
+            if span.label_ in self._still_within_hours and sent[span.start] in recent:
+                categories.discard("historical")
 
     def _find_cues(self, doc: Doc, findings: list[Span]) -> tuple[list[Cue], set[int]]:
         labels: dict[tuple[int, int], set[str]] = {}
@@ -132,6 +156,16 @@ class ContextAnnotator:
             if directions:
                 cues.append((span, directions))
         return cues, breaks
+
+    def _hedged(self, doc: Doc, cue: Span) -> bool:
+        # "not chest pain exactly, more a heavy feeling", "not pain as such": a hedge, no no
+        words = []
+        for token in doc[cue.end : cue.end + HEDGE_REACH]:
+            if token.is_punct:
+                break
+            words.append(token.lower_)
+        told = " " + " ".join(words) + " "
+        return any(f" {hedge} " in told for hedge in self._hedges)
 
     def _clauses(self, doc: Doc, sent: list[int], breaks: set[int]) -> list[int]:
         # A clause ends at a sentence end, a break word ("but"), a semicolon, or a new subject
@@ -195,16 +229,45 @@ class ContextAnnotator:
                     i = findings[ending_at[i]].start
                 elif doc[i - 1].lower_ in self._lasting_gap or i - 1 in places:
                     i -= 1
+                elif (been := _pointing_back_been(doc, i)) is not None:
+                    i = been  # "..., but that's been my party trick since 2016"
                 else:
                     break
         return lasting
 
     def _goes_on(self, tokens: Span) -> bool:
-        return self._continuation.search(" ".join(t.lower_ for t in tokens)) is not None
+        told = self._over_now.sub(" ", " ".join(t.lower_ for t in tokens))
+        return self._continuation.search(told) is not None
 
     def _told_as_past(self, doc: Doc, clause: list[int], c: int) -> bool:
         tokens = doc[bisect_left(clause, c) : bisect_right(clause, c)]
         return any(t.lower_ in self._past_verbs for t in tokens) and not self._goes_on(tokens)
+
+
+def _pointing_back_been(doc: Doc, i: int) -> int | None:
+    """Where "that's been" / "it has been" starts, when it stands a few words before token
+    i: what it says of the time is said of what came before it."""
+    for j in range(i - 1, max(i - 1 - BEEN_REACH, 2) - 1, -1):
+        if doc[j].lower_ == "been" and doc[j - 1].lower_ in ("'s", "s", "has", "is") \
+                and doc[j - 2].lower_ in POINTING_BACK_SUBJECTS:
+            return j - 2
+    return None
+
+
+def _begun_lately(doc: Doc, clause: list[int], findings: list[Span]) -> list[int]:
+    """Findings whose own clause dates them lately: no cue makes them stable ("my calf is
+    swollen since this morning but that's been going on for years"). A duration dates nothing
+    ("tired like always in the week after my infusion")."""
+    lately = {clause[o.start] for o in doc.spans["onsets"]
+              if o.label_ != "long_standing" and o[0].lower_ not in DURATION_LEADS}
+    return [k for k, f in enumerate(findings) if clause[f.start] in lately]
+
+
+def _dating_an_old_time(doc: Doc, findings: list[Span]) -> list[int]:
+    """Findings inside a long-standing time: "numb since my relapse in 2020" is an old relapse."""
+    old = [o for o in doc.spans["onsets"] if o.label_ == "long_standing"]
+    return [k for k, f in enumerate(findings)
+            if any(o.start <= f.start and f.end <= o.end for o in old)]
 
 
 def _proxy_matcher(nlp: Language, proxy: dict) -> Matcher:
@@ -248,6 +311,7 @@ class _Scope:
         self, doc: Doc, findings: list[Span], clause: list[int], window: int, clause_window: int
     ) -> None:
         self.doc, self.findings, self.clause = doc, findings, clause
+        self.sent = sentence_of(doc)
         self.window, self.clause_window = window, clause_window
         self.starts = [f.start for f in findings]
         self.start_at = {f.start: k for k, f in enumerate(findings)}
@@ -258,9 +322,11 @@ class _Scope:
         own = self.clause[cue.start]
         nearby = self._nearby(cue)
         # A cue alone in its clause speaks about the clause next to it: "same as always, my legs
-        # are stiff", "my feet are numb, they always are".
+        # are stiff", "my feet are numb, they always are"; looking back, about the last one of
+        # its sentence that names something ("my leg went numb and I couldn't drive, but it's
+        # all cleared up now").
         alone = not any(self.clause[self.findings[k].start] == own for k in nearby)
-        clauses = {own, own + 1, own - 1} if alone else {own}
+        clauses = {own, own + 1, self._named_before(cue, nearby)} if alone else {own}
         targets = []
         for k in nearby:
             f = self.findings[k]
@@ -270,6 +336,14 @@ class _Scope:
             elif backward and f.end <= cue.start and self.clause[f.end - 1] in clauses - {own + 1}:
                 targets.append(k)
         return targets
+
+    def _named_before(self, cue: Span, nearby: list[int]) -> int:
+        own = self.clause[cue.start]
+        sentence = self.sent[cue.start]
+        named = [self.clause[self.findings[k].end - 1] for k in nearby
+                 if self.findings[k].end <= cue.start
+                 and self.sent[self.findings[k].start] == sentence]
+        return max(named, default=own - 1)
 
     def _nearby(self, cue: Span) -> list[int]:
         reach = self.clause_window

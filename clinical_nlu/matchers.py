@@ -73,7 +73,13 @@ class OnsetMatcher:
                 self._matcher.add(
                     role, [[{"LOWER": "since"}, opener, *words], [{"LOWER": "last"}, *words]]
                 )
-        self._matcher.add("long_standing", [[{"LOWER": "since"}, {"SHAPE": "dddd"}]])
+        year = {"SHAPE": "dddd"}
+        # "since 2015", "since my op in 2019", "since the accident back in 2015"
+        self._matcher.add("long_standing", [
+            [{"LOWER": "since"}, year],
+            [{"LOWER": "since"}, opener, {"IS_ALPHA": True, "OP": "?"}, {"IS_ALPHA": True},
+             {"LOWER": {"IN": ["in", "back"]}}, {"LOWER": "in", "OP": "?"}, year],
+        ])
         numbers = [w for w in spec["numbers"] if w not in ("a", "an", "of")]
         any_number = {"LOWER": {"REGEX": r"^(\d+|a|an|of|" + "|".join(numbers) + ")$"}}
         a_number = {"LOWER": {"REGEX": r"^(\d+|" + "|".join(numbers) + ")$"}}
@@ -369,6 +375,7 @@ class FindingMatcher:
                 span = Span(doc, span.start, span.end, label=self._if_sudden[span.label_])
             findings.append(span)
         doc.spans["findings"] = self._with_readings(doc, sent, findings)
+        doc.spans["within_hours"] = matches.get("hours", [])
         return doc
 
     def _near(

@@ -368,6 +368,70 @@ def test_a_writer_typing_for_the_client_tells_of_the_client(text, expected):
 @pytest.mark.parametrize(
     "text, expected",
     [
+        # red flags in the client's words
+        ("since tea time I can't get enough air, even sitting still",
+         [("sudden_breathlessness", "present")]),
+        ("my breathing feels weird since this morning", [("sudden_breathlessness", "present")]),
+        ("my head is pounding like never before", [("severe_headache", "present")]),
+        ("my head is pounding out of nowhere", [("severe_headache", "present")]),
+        ("my head is pounding after the school run", []),
+        ("my face feels heavy on one side", [("face_droop", "present")]),
+        ("my speech went strange an hour ago", [("slurred_speech", "present")]),
+        ("my voice is funny from the cold", [("infection", "present")]),
+        ("my right leg stopped working this afternoon", [("one_sided_weakness", "present")]),
+        ("couldn't work out where I was this morning", [("confusion", "present")]),
+        # a hedge is no no; a plain no still is
+        ("not chest pain exactly, more a squeeze in my chest", [("chest_pain", "present")] * 2),
+        ("no fever as such", [("fever", "present")]),
+        ("no chest pain", [("chest_pain", "negated")]),
+    ],
+)
+def test_red_flags_in_the_clients_words_and_hedges(text, expected):
+    assert findings(text) == sorted(expected)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # over: long ago, or "now" and fine
+        ("I passed out once when I was a kid, nothing since", [("fainting", "historical")]),
+        ("my last relapse was 2019", [("flare_up", "historical")]),
+        ("the cough was three weeks ago, now fine", [("infection", "historical")]),
+        ("I had flu two weeks ago and now I'm still coughing", [("infection", "present")] * 2),
+        # weather is no cold
+        ("I'm sensitive to heat but today is cold", [("heat_worsening", "stable")]),
+        # told as over, yet within hours: still now
+        ("I had a fever of 39.2 this morning, now it's better with paracetamol",
+         [("fever", "present")]),
+        ("my speech was slurred this morning, better now", [("slurred_speech", "present")]),
+        ("I had flu at Christmas, better now", [("infection", "historical")]),
+        ("I had tingling in my relapse of 2019, nothing after", [("flare_up", "historical"),
+                                                                 ("tingling", "historical")]),
+        # a long-standing time dates the findings before it, and any inside it
+        ("one calf is bigger than the other but it's been like that since my op in 2018",
+         [("calf_swelling", "stable")]),
+        ("my right foot is numb since my relapse in 2020",
+         [("flare_up", "historical"), ("numbness", "stable")]),
+        ("I see double when I'm tired, but that's been happening for years",
+         [("double_vision", "stable"), ("fatigue", "stable")]),
+        ("my eyes go a bit double when I'm worn out, but that's been my normal since 2017",
+         [("double_vision", "stable"), ("fatigue", "stable")]),
+        ("my calf is swollen, I've been on Tysabri since 2010", [("calf_swelling", "present")]),
+        # over, told after a clause that names nothing
+        ("my right arm went numb and I couldn't write for a bit, but it's all gone now",
+         [("numbness", "historical")]),
+        # ... but not one its own clause dates lately
+        ("my calf is swollen since this morning, but that's been going on for years",
+         [("calf_swelling", "present")]),
+    ],
+)
+def test_what_is_over_and_what_is_still_now(text, expected):
+    assert findings(text) == sorted(expected)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
         ("HEADACHE. VERY BAD. CAME ON SUDDENLY", [("severe_headache", "present")]),
         ("I have a headache. My legs are weak. It came on suddenly.",
          [("weakness", "present")]),
