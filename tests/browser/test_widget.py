@@ -262,6 +262,33 @@ def test_an_unreachable_assistant_shows_the_clinic_phone(site, new_page, failure
         expect(error).to_have_count(0)
 
 
+def test_try_again_after_a_lost_answer_does_not_answer_the_next_question(site, new_page):
+    # The assistant reads "Yes, let's start" and answers, but the answer is lost on the way.
+    # Read a second time, that yes would answer the red flags: urgent care, without one.
+    page = new_page(site.page_url)
+    dialog = open_widget(page)
+    expect(conversation(dialog)).to_contain_text("not a medical device")
+    webhook = f"{site.server_url}/webhooks/rest/webhook"
+
+    def answer_lost(route: Route) -> None:
+        route.fetch()    # the assistant has it and answers ...
+        route.abort()    # ... and the answer never arrives
+        page.unroute(webhook)
+
+    page.route(webhook, answer_lost)
+    dialog.get_by_role("button", name="Yes, let's start").click()
+    error = dialog.get_by_role("status").filter(has_text="can't be reached")
+    expect(error).to_be_visible()
+    dialog.get_by_role("button", name="Try again").click()
+    expect(conversation(dialog)).to_contain_text("urgent signs")
+    expect(error).to_have_count(0)
+    sender = stored(page)["sender"]
+    tracker = site.assistant.tracker(sender)
+    assert [e["text"] for e in tracker["events"] if e["event"] == "user"][-1:] == ["/affirm"]
+    assert tracker["slots"]["requested_slot"] == "red_flag_screen"
+    assert tracker["slots"]["red_flag_screen"] is None
+
+
 # --- Accessibility ------------------------------------------------------------------------
 
 def test_axe_finds_no_wcag_aa_violation_in_the_open_widget(site, new_page):

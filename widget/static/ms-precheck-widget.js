@@ -199,19 +199,19 @@
     }
   }
 
-  function newSenderId() {
+  function randomId(prefix) {
     if (window.crypto && window.crypto.randomUUID) {
-      return "web-" + window.crypto.randomUUID();
+      return prefix + window.crypto.randomUUID();
     }
     var bytes = new Uint8Array(16);
     window.crypto.getRandomValues(bytes);
-    return "web-" + Array.prototype.map.call(bytes, function (b) {
+    return prefix + Array.prototype.map.call(bytes, function (b) {
       return ("0" + b.toString(16)).slice(-2);
     }).join("");
   }
 
   function freshState() {
-    return { v: 1, sender: newSenderId(), open: false, items: [] };
+    return { v: 1, sender: randomId("web-"), open: false, items: [] };
   }
 
   var state = readStore();
@@ -536,7 +536,7 @@
   // One exchange at a time: `deliver` sends, the transport hands the assistant's messages to
   // `receive` and ends the exchange with `finish`. Both transports share all of the rendering.
   var busy = false;
-  var pending = null;   // what to send again after an error
+  var pending = null;   // what to send again after an error: {payload, id}
   var generation = 0;   // bumps on "End chat and clear": late answers are dropped
   var focusRepliesNext = false;
   var turn = null;      // the assistant's messages since the client last spoke
@@ -581,19 +581,21 @@
       closeOpenReplies();
       addItems([{ type: "user", text: shownText }]);
     }
-    deliver(payload);
+    deliver(payload, randomId("m-"));
   }
 
-  function deliver(payload) {
+  // `id` stays the same when "Try again" sends it again: an assistant that had it already
+  // answers with what it said, and does not read it twice (precheck/channels/rest.py).
+  function deliver(payload, id) {
     busy = true;
-    pending = payload;
+    pending = { payload: payload, id: id };
     turn = { start: state.items.length, messages: [] };
     sendButton.setAttribute("aria-disabled", "true");
     clearError();
     typing.textContent = "";
     typing.appendChild(el("span", "msw-dots")).setAttribute("aria-hidden", "true");
     typing.appendChild(el("span", "msw-typing-text", T.typing));
-    transport.send(payload);
+    transport.send(payload, id);
   }
 
   // Shows the assistant's messages of this turn. Messages that come one by one (socket.io)
@@ -629,7 +631,7 @@
   }
 
   function resend() {
-    deliver(pending);
+    deliver(pending.payload, pending.id);
   }
 
   // --- REST: one POST per message, the answer is the whole turn ----------------------------
@@ -637,7 +639,7 @@
     var controller = null;
     return {
       connect: function () {},
-      send: function (payload) {
+      send: function (payload, id) {
         var mine = generation;
         var aborter = window.AbortController ? new AbortController() : null;
         controller = aborter;
@@ -649,7 +651,7 @@
         window.fetch(config.server + "/webhooks/rest/webhook", {
           method: "POST",
           headers: { "Content-Type": "application/json", "Accept": "application/json" },
-          body: JSON.stringify({ sender: state.sender, message: payload }),
+          body: JSON.stringify({ sender: state.sender, message: payload, message_id: id }),
           credentials: "omit",
           cache: "no-store",
           signal: aborter ? aborter.signal : undefined
