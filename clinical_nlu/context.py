@@ -311,7 +311,6 @@ class _Scope:
         self, doc: Doc, findings: list[Span], clause: list[int], window: int, clause_window: int
     ) -> None:
         self.doc, self.findings, self.clause = doc, findings, clause
-        self.sent = sentence_of(doc)
         self.window, self.clause_window = window, clause_window
         self.starts = [f.start for f in findings]
         self.start_at = {f.start: k for k, f in enumerate(findings)}
@@ -322,11 +321,9 @@ class _Scope:
         own = self.clause[cue.start]
         nearby = self._nearby(cue)
         # A cue alone in its clause speaks about the clause next to it: "same as always, my legs
-        # are stiff", "my feet are numb, they always are"; looking back, about the last one of
-        # its sentence that names something ("my leg went numb and I couldn't drive, but it's
-        # all cleared up now").
+        # are stiff", "my feet are numb, they always are".
         alone = not any(self.clause[self.findings[k].start] == own for k in nearby)
-        clauses = {own, own + 1, self._named_before(cue, nearby)} if alone else {own}
+        clauses = {own, own + 1, own - 1} if alone else {own}
         targets = []
         for k in nearby:
             f = self.findings[k]
@@ -336,14 +333,6 @@ class _Scope:
             elif backward and f.end <= cue.start and self.clause[f.end - 1] in clauses - {own + 1}:
                 targets.append(k)
         return targets
-
-    def _named_before(self, cue: Span, nearby: list[int]) -> int:
-        own = self.clause[cue.start]
-        sentence = self.sent[cue.start]
-        named = [self.clause[self.findings[k].end - 1] for k in nearby
-                 if self.findings[k].end <= cue.start
-                 and self.sent[self.findings[k].start] == sentence]
-        return max(named, default=own - 1)
 
     def _nearby(self, cue: Span) -> list[int]:
         reach = self.clause_window
