@@ -94,10 +94,10 @@ class ContextAnnotator:
             for category, ways in directions.items():
                 if category == "other_person" and typed_for_the_client:
                     continue
+                if category == "negated" and self._hedged(doc, cue):
+                    continue
                 if self._scope[category] == "list":
                     targets = scope.list_targets(cue, ways, self._glue)
-                    if category == "negated" and self._hedged(doc, cue):
-                        continue
                 else:
                     stop = self._first_person if category == "other_person" else set()
                     targets = scope.clause_targets(cue, ways, stop)

@@ -13,7 +13,7 @@ Rasa 3.6's own REST channel
 This channel answers 400 with the reason to such requests, and logs failures without the text.
 It does not offer the `?stream=true` variant (nothing here uses it).
 
-A message may carry a `message_id` (the widget's, docs/contracts.md). Sent again with the
+A message may carry a `message_id` (the widget's; README). Sent again with the
 same id, after an answer that was lost on the way ("Try again"), it is not read again: the
 replies it got are sent back. Read again, "Yes, let's start" would be a yes to the next
 question, the red flags. The check is made under the conversation's lock, so it waits for
